@@ -1,0 +1,37 @@
+// Lint rules that carry the design: the layer order of DESIGN.md section 2 is enforced here.
+import tseslint from 'typescript-eslint';
+
+// Each layer may import only the layers listed before it. `scripted` (the scripted model server) is a
+// self-contained tool that speaks the wire formats: it sits right after util and is used by cli (keel demo) and tests.
+const LAYERS = ['protocol', 'util', 'scripted', 'model', 'tools', 'sandbox', 'store', 'core', 'config', 'exec', 'tui', 'cli'];
+
+const layerRules = LAYERS.map((layer, index) => {
+  const forbidden = LAYERS.slice(index + 1);
+  return {
+    files: [`src/${layer}/**/*.ts`, `src/${layer}/**/*.tsx`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((other) => ({
+            group: [`**/${other}/*`, `**/${other}`],
+            message: `src/${layer}/ must not import src/${other}/ (layers import only the layers above them; see DESIGN.md section 2).`,
+          })),
+        },
+      ],
+    },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  ...layerRules,
+);

@@ -1,0 +1,51 @@
+/**
+ * The normalized stream every model adapter produces, whatever the wire API. The engine consumes only this.
+ */
+import type { ModelErrorKind, ResponseItem, TokenUsage } from '../protocol/index.ts';
+
+/** A tool as offered to the model. Adapters convert it to their wire shape (chat drops `custom` tools). */
+export type ToolSpec =
+  | { type: 'function'; name: string; description: string; strict: boolean; parameters: Record<string, unknown> }
+  | { type: 'custom'; name: string; description: string; format?: Record<string, unknown> };
+
+export interface Prompt {
+  instructions: string;
+  /** Already normalized by the engine: every call has its output. */
+  input: ResponseItem[];
+  tools: ToolSpec[];
+  parallelToolCalls: boolean;
+  /** Stateful mode: `store: true` and the id of the response `input` continues. */
+  store: boolean;
+  previousResponseId?: string;
+  promptCacheKey?: string;
+  reasoning?: { effort?: 'minimal' | 'low' | 'medium' | 'high'; summary?: 'auto' | 'concise' | 'detailed' };
+}
+
+export interface ModelError {
+  kind: ModelErrorKind;
+  /** The server's own message where it sent one, else a description of what went wrong. */
+  message: string;
+  status?: number;
+  /** A delay the server asked for (`Retry-After`, `retry-after-ms`, or a "try again in" hint). */
+  retryAfterMs?: number;
+}
+
+export type ModelEvent =
+  | { type: 'created'; responseId: string | null }
+  | { type: 'output_item_added'; item: ResponseItem }
+  /** The authoritative item. Tool calls arrive here and must be recorded as they come. */
+  | { type: 'output_item_done'; item: ResponseItem }
+  | { type: 'text_delta'; delta: string }
+  | { type: 'reasoning_summary_delta'; delta: string; summaryIndex: number }
+  | { type: 'reasoning_content_delta'; delta: string }
+  | { type: 'completed'; responseId: string | null; usage: TokenUsage | null; endTurn: boolean | null }
+  | { type: 'failed'; error: ModelError };
+
+/**
+ * Contract: `stream` never throws and never rejects once called. The iterable yields any number of non-terminal
+ * events and then exactly one `completed` or `failed`, and ends. When `signal` aborts, iteration simply ends
+ * (cancellation is not an error) and the connection is closed.
+ */
+export interface ModelClient {
+  stream(prompt: Prompt, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}

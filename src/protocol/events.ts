@@ -1,0 +1,149 @@
+/**
+ * Events: what the engine emits, as `{id, seq, msg}`. `id` is the submission the event belongs to; `seq` grows by
+ * one per session, starting at 0 with `session_configured`.
+ *
+ * Invariants of the stream (checked by test/support/event-invariants.ts):
+ * 1. `session_configured` is first.
+ * 2. Every `task_started` is followed by exactly one `task_complete` or `turn_aborted`, before the next `task_started`.
+ * 3. Every `*_begin` gets exactly one `*_end` with the same `call_id`, also when interrupted, before the task ends.
+ * 4. Deltas of an item come before the item's final event (`agent_message`, `agent_reasoning`), which has the whole text.
+ * 5. An approval request blocks only its own call; `interrupt` answers every open request as abort.
+ */
+import { z } from 'zod';
+import { AskForApproval, SandboxPolicy } from './policy.ts';
+
+export const TokenUsage = z.object({
+  input_tokens: z.number(),
+  cached_input_tokens: z.number(),
+  output_tokens: z.number(),
+  reasoning_output_tokens: z.number(),
+  total_tokens: z.number(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+export const FileChange = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('add'), content: z.string() }),
+  z.object({ type: z.literal('delete'), content: z.string() }),
+  z.object({ type: z.literal('update'), unified_diff: z.string(), move_path: z.string().nullable() }),
+]);
+export type FileChange = z.infer<typeof FileChange>;
+
+/** Why a model request failed; the retry layer decides on the kind alone. */
+export const ModelErrorKind = z.enum([
+  'rate_limited',
+  'server',
+  'network',
+  'idle_timeout',
+  'stream_incomplete',
+  'malformed',
+  'context_window_exceeded',
+  'quota',
+  'auth',
+  'bad_request',
+]);
+export type ModelErrorKind = z.infer<typeof ModelErrorKind>;
+
+const callId = z.string();
+
+export const EventMsg = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('session_configured'),
+    session_id: z.string(),
+    model: z.string(),
+    model_provider_id: z.string(),
+    cwd: z.string(),
+    approval_policy: AskForApproval,
+    sandbox_policy: SandboxPolicy,
+    /** Where the session is recorded on disk; null while nothing is recorded. */
+    rollout_path: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('task_started'), model_context_window: z.number().nullable() }),
+  z.object({ type: z.literal('task_complete'), last_agent_message: z.string().nullable() }),
+  z.object({ type: z.literal('turn_aborted'), reason: z.enum(['interrupted', 'replaced']) }),
+  z.object({ type: z.literal('user_message'), message: z.string() }),
+  z.object({ type: z.literal('agent_message_delta'), delta: z.string() }),
+  z.object({ type: z.literal('agent_message'), message: z.string() }),
+  z.object({ type: z.literal('agent_reasoning_delta'), delta: z.string() }),
+  z.object({ type: z.literal('agent_reasoning'), text: z.string() }),
+  z.object({
+    type: z.literal('exec_approval_request'),
+    call_id: callId,
+    command: z.array(z.string()),
+    cwd: z.string(),
+    reason: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('exec_command_begin'), call_id: callId, command: z.array(z.string()), cwd: z.string() }),
+  z.object({
+    type: z.literal('exec_command_output_delta'),
+    call_id: callId,
+    stream: z.enum(['stdout', 'stderr']),
+    /** Decoded text (UTF-8, split only on character boundaries). At most 10,000 deltas per call. */
+    chunk: z.string(),
+  }),
+  z.object({
+    type: z.literal('exec_command_end'),
+    call_id: callId,
+    /** null when the command was stopped before it exited on its own (interrupt) or could not start. */
+    exit_code: z.number().nullable(),
+    duration_ms: z.number(),
+    /** stdout and stderr interleaved as they arrived, truncated head and tail like the model's copy. */
+    aggregated_output: z.string(),
+    status: z.enum(['completed', 'failed', 'timed_out', 'aborted']),
+  }),
+  z.object({
+    type: z.literal('apply_patch_approval_request'),
+    call_id: callId,
+    changes: z.record(z.string(), FileChange),
+    reason: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('patch_apply_begin'),
+    call_id: callId,
+    auto_approved: z.boolean(),
+    changes: z.record(z.string(), FileChange),
+  }),
+  z.object({
+    type: z.literal('patch_apply_end'),
+    call_id: callId,
+    stdout: z.string(),
+    stderr: z.string(),
+    success: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('plan_update'),
+    explanation: z.string().nullable(),
+    plan: z.array(z.object({ step: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })),
+  }),
+  z.object({ type: z.literal('turn_diff'), unified_diff: z.string() }),
+  z.object({
+    type: z.literal('token_count'),
+    info: z
+      .object({ total_token_usage: TokenUsage, last_token_usage: TokenUsage, model_context_window: z.number().nullable() })
+      .nullable(),
+  }),
+  /** A transient failure that is being retried. */
+  z.object({
+    type: z.literal('stream_error'),
+    message: z.string(),
+    kind: ModelErrorKind,
+    attempt: z.number(),
+    max_attempts: z.number(),
+    delay_ms: z.number(),
+  }),
+  z.object({ type: z.literal('warning'), message: z.string() }),
+  /** Fatal for the current request; the task then ends (`task_complete`) and the session stays usable. */
+  z.object({ type: z.literal('error'), message: z.string(), kind: ModelErrorKind.nullable() }),
+  z.object({
+    type: z.literal('get_history_entry_response'),
+    offset: z.number(),
+    log_id: z.number(),
+    entry: z.object({ session_id: z.string(), ts: z.number(), text: z.string() }).nullable(),
+  }),
+  z.object({ type: z.literal('shutdown_complete') }),
+]);
+export type EventMsg = z.infer<typeof EventMsg>;
+export type EventType = EventMsg['type'];
+export type EventOf<T extends EventType> = Extract<EventMsg, { type: T }>;
+
+export const Event = z.object({ id: z.string(), seq: z.number().int().nonnegative(), msg: EventMsg });
+export type Event = z.infer<typeof Event>;

@@ -1,0 +1,4 @@
+export * from './items.ts';
+export * from './policy.ts';
+export * from './ops.ts';
+export * from './events.ts';

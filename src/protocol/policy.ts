@@ -1,0 +1,22 @@
+/** Approval and sandbox policies, with the wire spellings of the reference (kebab-case). */
+import { z } from 'zod';
+
+export const AskForApproval = z.enum(['untrusted', 'on-failure', 'on-request', 'never']);
+export type AskForApproval = z.infer<typeof AskForApproval>;
+
+export const SandboxMode = z.enum(['read-only', 'workspace-write', 'danger-full-access']);
+export type SandboxMode = z.infer<typeof SandboxMode>;
+
+export const SandboxPolicy = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('danger-full-access') }),
+  z.object({ type: z.literal('read-only') }),
+  z.object({
+    type: z.literal('workspace-write'),
+    writable_roots: z.array(z.string()).default([]),
+    network_access: z.boolean().default(false),
+  }),
+]);
+export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
+
+export const ReviewDecision = z.enum(['approved', 'approved_for_session', 'denied', 'abort']);
+export type ReviewDecision = z.infer<typeof ReviewDecision>;

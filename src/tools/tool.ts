@@ -1,0 +1,47 @@
+/**
+ * A tool, defined once: name, the spec offered to the model, argument parsing, and `run`. Cross-cutting concerns
+ * (argument errors, output truncation, unknown tools) are handled by the registry, not by each tool.
+ */
+import type { EventMsg, ResponseItem } from '../protocol/index.ts';
+import type { ToolSpec } from '../model/model-event.ts';
+
+export type ToolKind = 'read' | 'edit' | 'exec';
+
+export type ParseResult<A> = { ok: true; args: A } | { ok: false; error: string };
+
+export interface ToolContext {
+  /** Aborted on interrupt. `run` must then stop its work promptly and still resolve (see `Tool.run`). */
+  signal: AbortSignal;
+  /** The session's working directory; relative paths in arguments resolve against it. */
+  cwd: string;
+  callId: string;
+  /** Emits a protocol event for this call. Must not be called after `run` resolved. */
+  emit(msg: EventMsg): void;
+}
+
+export interface ToolResult {
+  /** What the model sees, before truncation by the registry. */
+  output: string;
+  success: boolean;
+}
+
+export interface Tool<A = unknown> {
+  name: string;
+  kind: ToolKind;
+  spec: ToolSpec;
+  /** Parses the model's raw arguments (JSON text for function tools, free text for custom tools). Pure. */
+  parse(raw: string): ParseResult<A>;
+  /**
+   * Runs the call. Never rejects for expected failures (non-zero exit, missing file): those are results the model
+   * can act on. When `ctx.signal` aborts, it stops (killing any process it started), emits its end event, and
+   * resolves with what is known: partial output and an honest note that it was aborted.
+   */
+  run(args: A, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** The output item that answers `call`, in the shape its kind requires. */
+export function outputItemFor(call: { type: ResponseItem['type']; callId: string }, output: string): ResponseItem {
+  return call.type === 'custom_tool_call'
+    ? { type: 'custom_tool_call_output', call_id: call.callId, output }
+    : { type: 'function_call_output', call_id: call.callId, output };
+}
