@@ -9,6 +9,7 @@ export type ToolSpec =
   | { type: 'custom'; name: string; description: string; format?: Record<string, unknown> };
 
 export interface Prompt {
+  model: string;
   instructions: string;
   /** Already normalized by the engine: every call has its output. */
   input: ResponseItem[];

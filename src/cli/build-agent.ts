@@ -1,0 +1,43 @@
+/** Wires the engine for a session: the model client, the tools, the policies in force. */
+import { createAgent, type Agent } from '../core/agent.ts';
+import { BASE_INSTRUCTIONS } from '../core/base-instructions.ts';
+import { createModelClient } from '../model/create-model-client.ts';
+import { createShellTool } from '../tools/shell/shell-tool.ts';
+
+export const DEFAULT_MODEL = 'gpt-5-codex';
+
+export interface AgentSettings {
+  model: string;
+  cwd: string;
+  baseUrl: string;
+  apiKey: string | undefined;
+  wireApi?: 'responses' | 'chat';
+  providerId?: string;
+  stateful: boolean;
+  maxRetries: number;
+  idleTimeoutMs: number;
+  shellTimeoutMs: number;
+}
+
+export function buildAgent(settings: AgentSettings): Agent {
+  return createAgent({
+    providerId: settings.providerId ?? 'openai',
+    context: {
+      model: settings.model,
+      cwd: settings.cwd,
+      // Nothing asks yet and nothing is sandboxed yet: the context says so honestly.
+      approvalPolicy: 'never',
+      sandboxPolicy: { type: 'danger-full-access' },
+    },
+    client: createModelClient({
+      wireApi: settings.wireApi ?? 'responses',
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      idleTimeoutMs: settings.idleTimeoutMs,
+    }),
+    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs })],
+    instructions: BASE_INSTRUCTIONS,
+    stateful: settings.stateful,
+    maxRetries: settings.maxRetries,
+  });
+}

@@ -1,0 +1,46 @@
+/** The text of `keel --help` and `keel exec --help`. */
+export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
+
+Usage:
+  keel exec [options] [PROMPT]   run one task without interaction (PROMPT, or "-" / nothing to read stdin)
+  keel demo                      run a real session against keel's built-in scripted model (no key, no network)
+  keel apply_patch [PATCH]       apply a patch in the apply_patch format to the current directory
+  keel --version                 print the version
+  keel --help                    show this help
+
+Environment:
+  OPENAI_API_KEY     the API key sent as a bearer token
+  OPENAI_BASE_URL    the API's base URL (default https://api.openai.com/v1); point it at any
+                     OpenAI-compatible server, e.g. http://localhost:8000/v1
+  KEEL_HOME          where keel keeps its files (default ~/.keel)
+
+Run "keel exec --help" for the options of a task.`;
+
+export const EXEC_HELP = `Usage: keel exec [options] [PROMPT]
+
+Runs one task to the end without asking anything, then exits. The prompt is the argument, or standard input
+when the argument is "-" or missing (keel never waits for a terminal: give a prompt or pipe one in).
+Progress goes to stderr; the final answer goes to stdout.
+
+Options:
+  -m, --model NAME                 the model to use (default ${'gpt-5-codex'})
+  -C, --cd DIR                     work in DIR instead of the current directory
+      --json                       print every event as one JSON line on stdout (first line: a header with the
+                                   format version and the session id)
+  -o, --output-last-message FILE   also write the final answer to FILE
+      --stateful                   let the server keep the conversation (store: true + previous_response_id)
+                                   instead of sending the whole history with every request
+      --stream-max-retries N       how often a failed model request is retried (default 5)
+      --stream-idle-timeout-ms N   give up on a stream silent for N ms (default 300000)
+      --shell-timeout-ms N         default time limit of one shell command (default 120000)
+  -h, --help                       show this help
+
+Exit codes:
+  0    the task finished
+  1    the task ended in an error (the error is printed)
+  2    keel was called or configured wrongly (nothing was sent)
+  130  interrupted with Ctrl+C (the running command was stopped; a second Ctrl+C quits at once)
+  143  stopped by SIGTERM
+
+Commands run without a sandbox and without asking in this version: run keel only where the model may change
+files.`;

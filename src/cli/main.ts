@@ -1,0 +1,50 @@
+/** keel's entry point: picks the command and turns every outcome into an exit code. */
+import { applyPatchCommand } from '../tools/apply-patch/command.ts';
+import { demoCommand } from './demo-command.ts';
+import { execCommand } from './exec-command.ts';
+import { MAIN_HELP } from './help-text.ts';
+import { processIo, readAllStdin } from './process-io.ts';
+import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case '--version':
+    case '-V':
+      process.stdout.write(`keel ${VERSION}\n`);
+      return 0;
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${MAIN_HELP}\n`);
+      return 0;
+    case 'exec':
+      return execCommand(rest, process.env);
+    case 'demo':
+      return demoCommand(rest);
+    case 'apply_patch':
+      return applyPatchCommand(rest, {
+        cwd: process.cwd(),
+        readStdin: readAllStdin,
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+      });
+    case undefined:
+      throw new UsageError('the interactive UI is not part of this version yet: run a task with `keel exec "PROMPT"` (see keel --help)');
+    default:
+      throw new UsageError(`unknown command "${command}": see keel --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => processIo.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`keel: ${error.message}\n`);
+      processIo.exit(2);
+    }
+    process.stderr.write(`keel: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    processIo.exit(1);
+  },
+);

@@ -1,0 +1,36 @@
+/** The real process behind the front ends' I/O interfaces. */
+import { writeFile } from 'node:fs/promises';
+import type { ExecIo, StopSignal } from '../exec/run-exec.ts';
+
+export async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const exitHooks: Array<() => void> = [];
+
+export const processIo = {
+  /** Runs synchronous clean-up (stopping every process group keel started) before any exit. */
+  onExit(hook: () => void): void {
+    exitHooks.push(hook);
+  },
+  exit(code: number): never {
+    for (const hook of exitHooks.splice(0)) hook();
+    // Writes to pipes and files are synchronous on Linux, so nothing printed is lost by leaving now.
+    process.exit(code);
+  },
+};
+
+export function execIo(): ExecIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    onSignal(signal: StopSignal, handler: () => void) {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+    exitNow: (code) => processIo.exit(code),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * One turn: a model request (re-sent on transient failures) and the tool work it triggers. Calls are recorded the
+ * moment they arrive and run in call order while the stream goes on; every call gets its output recorded before
+ * the turn returns — a real one, a partial one when interrupted, or `aborted` when it never started.
+ */
+import { callIdOf, isToolCall, messageText, type EventMsg, type ResponseItem, type TokenUsage, type ToolCallItem } from '../protocol/index.ts';
+import type { ModelClient, ModelError, Prompt } from '../model/model-event.ts';
+import { isRetryable } from '../model/model-error.ts';
+import { retryDelayMs } from '../model/retry-schedule.ts';
+import type { ToolRegistry } from '../tools/tool-registry.ts';
+import { abortableDelay } from '../util/abortable-delay.ts';
+import { ABORTED_OUTPUT, outputFor, type ConversationHistory } from './history.ts';
+import type { PromptBuilder } from './prompt-builder.ts';
+import type { SessionRecorder } from './session-recorder.ts';
+import type { TokenTotals } from './token-totals.ts';
+import type { TurnContext } from './turn-context.ts';
+
+export interface RetryOptions {
+  /** How many times a failed request is re-sent before the error ends the turn. */
+  maxRetries: number;
+  random: () => number;
+}
+
+export interface TurnDeps {
+  client: ModelClient;
+  registry: ToolRegistry;
+  prompts: PromptBuilder;
+  history: ConversationHistory;
+  recorder: SessionRecorder;
+  retry: RetryOptions;
+  tokens: TokenTotals;
+  /** Emits an event of the running task. */
+  emit(msg: EventMsg): void;
+}
+
+export type TurnOutcome =
+  | { type: 'completed'; toolCalls: number; lastAgentMessage: string | null; endTurn: boolean | null; usage: TokenUsage | null }
+  | { type: 'failed'; error: ModelError }
+  | { type: 'aborted' };
+
+type SampleOutcome =
+  | { type: 'completed'; toolCalls: number; lastAgentMessage: string | null; endTurn: boolean | null; usage: TokenUsage | null }
+  | { type: 'failed'; error: ModelError; toolCalls: number }
+  | { type: 'aborted' };
+
+export async function runTurn(deps: TurnDeps, context: TurnContext, signal: AbortSignal): Promise<TurnOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    for (const synthetic of deps.history.normalize()) deps.recorder.recordItem(synthetic);
+    // The log must describe what is about to be sent before it is sent.
+    await deps.recorder.flush();
+    const { prompt, sent } = deps.prompts.build(context.model, deps.history.items);
+    const outcome = await sample(deps, prompt, sent, context, signal);
+    if (signal.aborted || outcome.type === 'aborted') return { type: 'aborted' };
+    if (outcome.type === 'completed') return outcome;
+    const { error } = outcome;
+    if (!isRetryable(error.kind) || attempt > deps.retry.maxRetries) return { type: 'failed', error };
+    const delayMs = retryDelayMs(error, attempt, deps.retry.random);
+    deps.emit({
+      type: 'stream_error',
+      kind: error.kind,
+      attempt,
+      max_attempts: deps.retry.maxRetries,
+      delay_ms: delayMs,
+      message: `retrying ${attempt}/${deps.retry.maxRetries} in ${formatDelay(delayMs)}: ${error.message}`,
+    });
+    if (!(await abortableDelay(delayMs, signal))) return { type: 'aborted' };
+  }
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+async function sample(
+  deps: TurnDeps,
+  prompt: Prompt,
+  sent: readonly ResponseItem[],
+  context: TurnContext,
+  signal: AbortSignal,
+): Promise<SampleOutcome> {
+  const output: ResponseItem[] = [];
+  let toolCalls = 0;
+  let lastAgentMessage: string | null = null;
+  let tools: Promise<void> = Promise.resolve();
+  let terminal: { type: 'completed'; responseId: string | null; usage: TokenUsage | null; endTurn: boolean | null } | { type: 'failed'; error: ModelError } | null = null;
+
+  for await (const event of deps.client.stream(prompt, signal)) {
+    switch (event.type) {
+      case 'created':
+      case 'output_item_added':
+        break;
+      case 'text_delta':
+        deps.emit({ type: 'agent_message_delta', delta: event.delta });
+        break;
+      case 'reasoning_summary_delta':
+      case 'reasoning_content_delta':
+        deps.emit({ type: 'agent_reasoning_delta', delta: event.delta });
+        break;
+      case 'output_item_done': {
+        const item = event.item;
+        if (item.type === 'message' && item.role === 'assistant') {
+          record(deps, item, output);
+          lastAgentMessage = messageText(item);
+          deps.emit({ type: 'agent_message', message: lastAgentMessage });
+        } else if (item.type === 'reasoning') {
+          record(deps, item, output);
+          const text = item.summary.map((part) => part.text).join('\n\n');
+          if (text) deps.emit({ type: 'agent_reasoning', text });
+        } else if (isToolCall(item)) {
+          record(deps, item, output);
+          toolCalls++;
+          tools = tools.then(() => runCall(deps, item, context, signal));
+        }
+        // Anything else the model echoes back (outputs, user messages) is not part of its answer.
+        break;
+      }
+      case 'completed':
+        // The server holds this response from now on, even if its tool work is interrupted later.
+        deps.prompts.completed(event.responseId, sent, output);
+        terminal = event;
+        break;
+      case 'failed':
+        terminal = event;
+        break;
+    }
+  }
+  await tools;
+  if (signal.aborted) return { type: 'aborted' };
+  if (terminal === null) {
+    // The adapter contract promises a terminal event unless aborted; treat a broken promise as an incomplete stream.
+    return { type: 'failed', toolCalls, error: { kind: 'stream_incomplete', message: 'stream ended without a result' } };
+  }
+  if (terminal.type === 'failed') return { type: 'failed', error: terminal.error, toolCalls };
+  if (terminal.usage) deps.emit(deps.tokens.add(terminal.usage));
+  return { type: 'completed', toolCalls, lastAgentMessage, endTurn: terminal.endTurn, usage: terminal.usage };
+}
+
+function record(deps: TurnDeps, item: ResponseItem, output: ResponseItem[]): void {
+  deps.history.record(item);
+  deps.recorder.recordItem(item);
+  output.push(item);
+}
+
+async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext, signal: AbortSignal): Promise<void> {
+  const callId = callIdOf(call);
+  // A call nothing can answer is dropped by normalization; running it would produce an output with no home.
+  if (callId === undefined) return;
+  let text: string;
+  if (signal.aborted) {
+    text = ABORTED_OUTPUT;
+  } else {
+    const resolved = deps.registry.resolve(call);
+    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit: deps.emit });
+    text = result.output;
+  }
+  const item = outputFor(call, text);
+  deps.history.record(item);
+  deps.recorder.recordItem(item);
+}

@@ -1,0 +1,67 @@
+/**
+ * Builds each request's prompt from the history. Stateless (default): the whole normalized history every time,
+ * `store: false`. Stateful: `store: true`, `previous_response_id` of the last response that completed, and only the
+ * items the server does not hold yet. The server holds the input and output of every response that completed; the
+ * items of a request that failed or was interrupted are not held and are sent again.
+ */
+import type { ResponseItem } from '../protocol/index.ts';
+import type { Prompt, ToolSpec } from '../model/model-event.ts';
+
+export interface PromptOptions {
+  stateful: boolean;
+  instructions: string;
+  tools: ToolSpec[];
+  promptCacheKey: string;
+  parallelToolCalls: boolean;
+}
+
+export interface BuiltPrompt {
+  prompt: Prompt;
+  /** The history items this request carries, so they can be marked as held once the response completes. */
+  sent: readonly ResponseItem[];
+}
+
+export class PromptBuilder {
+  private held = new WeakSet<ResponseItem>();
+  private previousResponseId: string | null = null;
+
+  constructor(private readonly options: PromptOptions) {}
+
+  build(model: string, history: readonly ResponseItem[]): BuiltPrompt {
+    const base = {
+      model,
+      instructions: this.options.instructions,
+      tools: this.options.tools,
+      parallelToolCalls: this.options.parallelToolCalls,
+      promptCacheKey: this.options.promptCacheKey,
+    };
+    if (!this.options.stateful || this.previousResponseId === null) {
+      return { prompt: { ...base, input: [...history], store: this.options.stateful }, sent: history };
+    }
+    const sent = history.filter((item) => !this.held.has(item));
+    // Item ids name server-side items; these were never stored, so they go without ids.
+    const input = sent.map((item) => ('id' in item && item.id !== undefined ? { ...item, id: undefined } : item));
+    return {
+      prompt: { ...base, input: input as ResponseItem[], store: true, previousResponseId: this.previousResponseId },
+      sent,
+    };
+  }
+
+  /** The response completed: the server now holds what was sent and what came back. */
+  completed(responseId: string | null, sent: readonly ResponseItem[], output: readonly ResponseItem[]): void {
+    if (!this.options.stateful) return;
+    if (responseId === null) {
+      this.forget();
+      return;
+    }
+    for (const item of sent) this.held.add(item);
+    for (const item of output) this.held.add(item);
+    this.previousResponseId = responseId;
+  }
+
+  /** Starts over with the full history (the server lost the chain, or a resumed session). */
+  forget(): void {
+    this.held = new WeakSet();
+    this.previousResponseId = null;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The engine's session: takes submissions in order and emits events. At most one task runs; input that arrives
+ * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
+ * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
+ */
+import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type Submission, type UserInput } from '../protocol/index.ts';
+import type { ModelClient } from '../model/model-event.ts';
+import type { AnyTool } from '../tools/tool.ts';
+import { ToolRegistry } from '../tools/tool-registry.ts';
+import { EventStream } from '../util/event-stream.ts';
+import { environmentContext } from './base-instructions.ts';
+import { ConversationHistory } from './history.ts';
+import { runTurn, type TurnDeps } from './model-turn.ts';
+import { PromptBuilder } from './prompt-builder.ts';
+import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
+import { TokenTotals } from './token-totals.ts';
+import { applyOverrides, type TurnContext } from './turn-context.ts';
+
+export interface SessionOptions {
+  sessionId: string;
+  providerId: string;
+  context: TurnContext;
+  client: ModelClient;
+  tools: readonly AnyTool[];
+  instructions: string;
+  /** Responses API stateful mode (`store: true` + `previous_response_id`). */
+  stateful: boolean;
+  maxRetries: number;
+  random?: () => number;
+  recorder?: SessionRecorder;
+  /** History to continue (a resumed session). */
+  initialHistory?: readonly ResponseItem[];
+}
+
+interface RunningTask {
+  subId: string;
+  controller: AbortController;
+  done: Promise<void>;
+  /** Inputs queued while the task runs, sent with its next request. */
+  pending: MessageInput[];
+}
+
+type MessageInput = readonly UserInput[];
+
+export class Session {
+  readonly events = new EventStream<Event>();
+  private seq = 0;
+  private context: TurnContext;
+  private readonly history: ConversationHistory;
+  private readonly recorder: SessionRecorder;
+  private readonly turnDeps: Omit<TurnDeps, 'emit'>;
+  private running: RunningTask | null = null;
+  private readonly ops = new EventStream<Submission>();
+  private closed = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.context = options.context;
+    this.history = new ConversationHistory(options.initialHistory ?? []);
+    this.recorder = options.recorder ?? nullRecorder;
+    const registry = new ToolRegistry(options.tools);
+    this.turnDeps = {
+      client: options.client,
+      registry,
+      prompts: new PromptBuilder({
+        stateful: options.stateful,
+        instructions: options.instructions,
+        tools: registry.specs(),
+        promptCacheKey: options.sessionId,
+        parallelToolCalls: false,
+      }),
+      history: this.history,
+      recorder: this.recorder,
+      retry: { maxRetries: options.maxRetries, random: options.random ?? Math.random },
+      tokens: new TokenTotals(),
+    };
+    this.emit('init', {
+      type: 'session_configured',
+      session_id: options.sessionId,
+      model: this.context.model,
+      model_provider_id: options.providerId,
+      cwd: this.context.cwd,
+      approval_policy: this.context.approvalPolicy,
+      sandbox_policy: this.context.sandboxPolicy,
+      rollout_path: this.recorder.path,
+    });
+    void this.loop();
+  }
+
+  submit(submission: Submission): void {
+    if (this.closed) return;
+    this.ops.push(submission);
+  }
+
+  /** Ops are handled one at a time, in order; a task runs beside the loop, not inside it. */
+  private async loop(): Promise<void> {
+    for await (const { id, op } of this.ops) {
+      await this.handle(id, op);
+      if (op.type === 'shutdown') break;
+    }
+  }
+
+  private async handle(id: string, op: Op): Promise<void> {
+    switch (op.type) {
+      case 'user_turn':
+        return this.userTurn(id, op);
+      case 'interrupt':
+        return this.interrupt();
+      case 'override_turn_context':
+        this.context = applyOverrides(this.context, op);
+        return;
+      case 'exec_approval':
+      case 'patch_approval':
+        // Nothing asks yet: every call is decided by policy without a question, so there is nothing to answer.
+        return;
+      case 'compact':
+        this.emit(id, { type: 'warning', message: 'compaction is not available in this version of keel' });
+        return;
+      case 'add_to_history':
+      case 'get_history_entry':
+        // The prompt history file belongs to the store; until it exists these ops have nothing to act on.
+        return;
+      case 'shutdown':
+        await this.interrupt();
+        await this.recorder.flush();
+        this.closed = true;
+        this.emit(id, { type: 'shutdown_complete' });
+        this.ops.end();
+        this.events.end();
+        return;
+    }
+  }
+
+  private userTurn(id: string, op: OpOf<'user_turn'>): void {
+    this.context = applyOverrides(this.context, op);
+    if (this.running) {
+      this.running.pending.push(op.items);
+      return;
+    }
+    const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [] };
+    this.running = task;
+    task.done = this.runTask(task, op.items).finally(() => {
+      if (this.running === task) this.running = null;
+    });
+  }
+
+  private async interrupt(): Promise<void> {
+    const task = this.running;
+    if (!task) return;
+    task.controller.abort();
+    await task.done;
+  }
+
+  private async runTask(task: RunningTask, items: MessageInput): Promise<void> {
+    const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
+    const deps: TurnDeps = { ...this.turnDeps, emit };
+    const signal = task.controller.signal;
+    emit({ type: 'task_started', model_context_window: null });
+    if (this.history.items.length === 0) this.recordItem(this.environmentMessage());
+    this.addUserInput(items, emit);
+    let lastAgentMessage: string | null = null;
+    let aborted = false;
+    for (;;) {
+      for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
+      const outcome = await runTurn(deps, this.context, signal);
+      if (outcome.type === 'aborted') {
+        aborted = true;
+        break;
+      }
+      if (outcome.type === 'failed') {
+        emit({ type: 'error', message: outcome.error.message, kind: outcome.error.kind });
+        break;
+      }
+      lastAgentMessage = outcome.lastAgentMessage ?? lastAgentMessage;
+      const more = outcome.toolCalls > 0 || outcome.endTurn === false || task.pending.length > 0;
+      if (!more) break;
+    }
+    if (aborted) {
+      // What the user typed while the task ran is kept: it goes with the next request.
+      for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
+      for (const synthetic of this.history.normalize()) this.recorder.recordItem(synthetic);
+      await this.recorder.flush();
+      emit({ type: 'turn_aborted', reason: 'interrupted' });
+      return;
+    }
+    await this.recorder.flush();
+    emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
+  }
+
+  private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): void {
+    const text = items.map((item) => (item.type === 'text' ? item.text : `[image: ${item.image_url}]`)).join('\n');
+    this.recordItem(userMessage(text));
+    emit({ type: 'user_message', message: text });
+  }
+
+  private environmentMessage(): ResponseItem {
+    const sandbox = this.context.sandboxPolicy.type;
+    return userMessage(
+      environmentContext({
+        cwd: this.context.cwd,
+        approvalPolicy: this.context.approvalPolicy,
+        sandboxMode: sandbox,
+        shell: process.env.SHELL ?? 'bash',
+      }),
+    );
+  }
+
+  private recordItem(item: ResponseItem): void {
+    this.history.record(item);
+    this.recorder.recordItem(item);
+  }
+
+  private emit(id: string, msg: EventMsg): void {
+    this.recorder.recordEvent(msg);
+    this.events.push({ id, seq: this.seq++, msg });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `keel exec`'s progress for people: everything on stderr, and only the task's final message on stdout (so
+ * `keel exec "…" > answer.txt` captures just the answer). An assistant message is held back until something
+ * follows it, because only the last one of a task goes to stdout.
+ */
+import type { Event, EventMsg, TokenUsage } from '../protocol/index.ts';
+import { quoteArgv } from './shell-quote.ts';
+import type { Style } from './style.ts';
+
+export interface HumanRendererOptions {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  style: Style;
+  version: string;
+}
+
+/** Events that can follow the final answer of a task, so they do not prove that a held message was not final. */
+const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
+  'agent_message',
+  'agent_message_delta',
+  'agent_reasoning_delta',
+  'token_count',
+  'task_complete',
+  'turn_aborted',
+]);
+
+/** How many trailing lines of a command's output are shown once it ends. */
+const OUTPUT_TAIL_LINES = 8;
+
+export class HumanRenderer {
+  private heldMessage: string | null = null;
+  private tokens: TokenUsage | null = null;
+  private readonly commands = new Map<string, { command: string }>();
+
+  constructor(private readonly options: HumanRendererOptions) {}
+
+  render(event: Event): void {
+    const msg = event.msg;
+    if (!KEEPS_MESSAGE_HELD.has(msg.type)) this.releaseHeldMessage();
+    this.renderMsg(msg);
+  }
+
+  private renderMsg(msg: EventMsg): void {
+    const { style } = this.options;
+    const err = (line: string): void => this.options.stderr(`${line}\n`);
+    switch (msg.type) {
+      case 'session_configured':
+        err(style.dim(`keel ${this.options.version} · model ${msg.model} · session ${msg.session_id}`));
+        err(style.dim(`workdir ${msg.cwd}`));
+        break;
+      case 'user_message':
+        err(`${style.bold('›')} ${msg.message}`);
+        break;
+      case 'agent_reasoning':
+        err(style.dim(`thinking: ${msg.text}`));
+        break;
+      case 'agent_message':
+        this.releaseHeldMessage();
+        this.heldMessage = msg.message;
+        break;
+      case 'exec_command_begin': {
+        const command = quoteArgv(msg.command);
+        this.commands.set(msg.call_id, { command });
+        err(`${style.cyan('$')} ${command} ${style.dim(`(in ${msg.cwd})`)}`);
+        break;
+      }
+      case 'exec_command_end': {
+        const seconds = (msg.duration_ms / 1000).toFixed(1);
+        for (const line of tailLines(msg.aggregated_output, OUTPUT_TAIL_LINES)) err(style.dim(`  ${line}`));
+        if (msg.status === 'aborted') err(style.yellow(`  ⏹ stopped after ${seconds}s`));
+        else if (msg.status === 'timed_out') err(style.red(`  ✗ timed out after ${seconds}s`));
+        else if (msg.exit_code === 0) err(style.green(`  ✓ exit 0 · ${seconds}s`));
+        else err(style.red(`  ✗ exit ${msg.exit_code ?? '?'} · ${seconds}s`));
+        this.commands.delete(msg.call_id);
+        break;
+      }
+      case 'patch_apply_begin':
+        err(`${style.cyan('✎')} applying a patch to ${Object.keys(msg.changes).join(', ')}`);
+        break;
+      case 'patch_apply_end':
+        err(msg.success ? style.green('  ✓ patch applied') : style.red(`  ✗ patch failed: ${msg.stderr.trim()}`));
+        break;
+      case 'stream_error':
+        err(style.yellow(`⟳ ${msg.message}`));
+        break;
+      case 'warning':
+        err(style.yellow(`warning: ${msg.message}`));
+        break;
+      case 'error':
+        err(style.red(`error: ${msg.message}`));
+        break;
+      case 'turn_aborted':
+        this.releaseHeldMessage();
+        err(style.yellow('⏹ interrupted: the running command was stopped and the session is saved'));
+        break;
+      case 'task_complete': {
+        const final = this.heldMessage ?? msg.last_agent_message;
+        this.heldMessage = null;
+        if (this.tokens !== null && this.tokens.total_tokens > 0) {
+          const t = this.tokens;
+          err(style.dim(`tokens: ${t.input_tokens} in (${t.cached_input_tokens} cached) · ${t.output_tokens} out`));
+        }
+        if (final !== null) this.options.stdout(final.endsWith('\n') ? final : `${final}\n`);
+        break;
+      }
+      case 'token_count':
+        if (msg.info) this.tokens = msg.info.total_token_usage;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** An assistant message followed by more work was not the final answer: it goes to stderr. */
+  private releaseHeldMessage(): void {
+    if (this.heldMessage === null) return;
+    this.options.stderr(`${this.heldMessage}\n`);
+    this.heldMessage = null;
+  }
+}
+
+function tailLines(text: string, count: number): string[] {
+  const lines = text.replace(/\n$/, '').split('\n');
+  if (lines.length === 1 && lines[0] === '') return [];
+  return lines.length <= count ? lines : ['…', ...lines.slice(-count)];
+}

@@ -1,0 +1,174 @@
+/**
+ * Chat Completions chunks → `ModelEvent`s. Text and reasoning stream through as deltas; the items themselves
+ * (reasoning, assistant message, then every tool call in index order) are emitted only when the response is
+ * known to be finished: at `[DONE]`, or when the body ends after a `finish_reason`.
+ */
+import { randomUUID } from 'node:crypto';
+import { assistantMessage, type ResponseItem, type TokenUsage } from '../../protocol/index.ts';
+import { dataExcerpt } from '../data-excerpt.ts';
+import type { StreamEnd } from '../http-stream.ts';
+import { isRecord } from '../is-record.ts';
+import type { ModelError, ModelEvent } from '../model-event.ts';
+import type { SseMessage } from '../sse-parser.ts';
+import { failureForEnd, type StreamMapper } from '../stream-model-events.ts';
+
+interface PendingCall {
+  id: string | undefined;
+  name: string | undefined;
+  /** Argument fragments, joined once at the end. */
+  arguments: string[];
+}
+
+export interface ChatEventMapperOptions {
+  /** Names generated call ids when the server sent neither call ids nor a chunk id. Default: random. */
+  fallbackKey?: string;
+}
+
+export class ChatEventMapper implements StreamMapper {
+  private created = false;
+  private finished = false;
+  private chunkId: string | undefined;
+  private usage: TokenUsage | null = null;
+  private readonly text: string[] = [];
+  private readonly reasoning: string[] = [];
+  /** Keyed by the server's `index`: parallel calls arrive interleaved, each fragment naming its call. */
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly fallbackKey: string;
+
+  constructor(options: ChatEventMapperOptions = {}) {
+    this.fallbackKey = options.fallbackKey ?? randomUUID().replaceAll('-', '').slice(0, 12);
+  }
+
+  onMessage(message: SseMessage): ModelEvent[] {
+    if (message.data.trim() === '[DONE]') return this.complete();
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(message.data);
+    } catch {
+      return [failed({ kind: 'malformed', message: `chat chunk is not JSON: ${dataExcerpt(message.data)}` })];
+    }
+    if (!isRecord(chunk)) return [failed({ kind: 'malformed', message: `chat chunk is not a JSON object: ${dataExcerpt(message.data)}` })];
+    if (chunk['error'] !== undefined) return [failed(chatStreamError(chunk['error']))];
+
+    const events: ModelEvent[] = [];
+    if (!this.created) {
+      this.created = true;
+      // Chat ids cannot continue a conversation (no `previous_response_id`), so none is reported.
+      events.push({ type: 'created', responseId: null });
+    }
+    if (this.chunkId === undefined && typeof chunk['id'] === 'string' && chunk['id'].length > 0) this.chunkId = chunk['id'];
+    if (isRecord(chunk['usage'])) this.usage = chatUsage(chunk['usage']);
+
+    const choices = chunk['choices'];
+    const choice = Array.isArray(choices) && isRecord(choices[0]) ? choices[0] : undefined;
+    if (choice === undefined) return events; // e.g. the trailing usage-only chunk
+    const delta = isRecord(choice['delta']) ? choice['delta'] : {};
+    const reasoning = reasoningText(delta);
+    if (reasoning) {
+      this.reasoning.push(reasoning);
+      events.push({ type: 'reasoning_content_delta', delta: reasoning });
+    }
+    if (typeof delta['content'] === 'string' && delta['content'].length > 0) {
+      this.text.push(delta['content']);
+      events.push({ type: 'text_delta', delta: delta['content'] });
+    }
+    if (Array.isArray(delta['tool_calls'])) this.addCallFragments(delta['tool_calls']);
+    if (typeof choice['finish_reason'] === 'string' && choice['finish_reason'].length > 0) this.finished = true;
+    return events;
+  }
+
+  onEnd(end: StreamEnd): ModelEvent[] {
+    // After a finish_reason everything the model said has arrived; only usage or [DONE] could still be missing.
+    if (this.finished) return this.complete();
+    return [failed(failureForEnd(end, 'a finish_reason or [DONE]'))];
+  }
+
+  private addCallFragments(fragments: unknown[]): void {
+    fragments.forEach((fragment, position) => {
+      if (!isRecord(fragment)) return;
+      // Servers that omit `index` send each call whole, so its position in the list identifies it.
+      const index = typeof fragment['index'] === 'number' ? fragment['index'] : position;
+      let call = this.calls.get(index);
+      if (!call) {
+        call = { id: undefined, name: undefined, arguments: [] };
+        this.calls.set(index, call);
+      }
+      // Some servers repeat id and name on every fragment; the first one counts.
+      if (call.id === undefined && typeof fragment['id'] === 'string' && fragment['id'].length > 0) call.id = fragment['id'];
+      const fn = isRecord(fragment['function']) ? fragment['function'] : {};
+      if (call.name === undefined && typeof fn['name'] === 'string' && fn['name'].length > 0) call.name = fn['name'];
+      if (typeof fn['arguments'] === 'string') call.arguments.push(fn['arguments']);
+    });
+  }
+
+  private complete(): ModelEvent[] {
+    const items: ResponseItem[] = [];
+    if (this.reasoning.length > 0) {
+      items.push({ type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: this.reasoning.join('') }] });
+    }
+    if (this.text.length > 0) items.push(assistantMessage(this.text.join('')));
+    const indices = [...this.calls.keys()].sort((a, b) => a - b);
+    for (const index of indices) {
+      const call = this.calls.get(index);
+      if (!call) continue;
+      items.push({
+        type: 'function_call',
+        name: call.name ?? '',
+        arguments: call.arguments.join(''),
+        call_id: call.id ?? `call_${this.chunkId ?? this.fallbackKey}_${index}`,
+      });
+    }
+    const events: ModelEvent[] = items.map((item) => ({ type: 'output_item_done', item }));
+    events.push({ type: 'completed', responseId: null, usage: this.usage, endTurn: null });
+    return events;
+  }
+}
+
+/** `reasoning_content` (llama.cpp, DeepSeek, vLLM) or `reasoning` (OpenRouter, Ollama; a string or `{text}`). */
+function reasoningText(delta: Record<string, unknown>): string | undefined {
+  for (const key of ['reasoning_content', 'reasoning']) {
+    const value = delta[key];
+    if (typeof value === 'string' && value.length > 0) return value;
+    if (isRecord(value)) {
+      const text = typeof value['text'] === 'string' ? value['text'] : value['content'];
+      if (typeof text === 'string' && text.length > 0) return text;
+    }
+  }
+  return undefined;
+}
+
+function chatUsage(raw: Record<string, unknown>): TokenUsage {
+  const input = count(raw['prompt_tokens']);
+  const output = count(raw['completion_tokens']);
+  const promptDetails = isRecord(raw['prompt_tokens_details']) ? raw['prompt_tokens_details'] : {};
+  const completionDetails = isRecord(raw['completion_tokens_details']) ? raw['completion_tokens_details'] : {};
+  return {
+    input_tokens: input,
+    cached_input_tokens: count(promptDetails['cached_tokens']),
+    output_tokens: output,
+    reasoning_output_tokens: count(completionDetails['reasoning_tokens']),
+    total_tokens: typeof raw['total_tokens'] === 'number' ? raw['total_tokens'] : input + output,
+  };
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** An error sent inside the stream (`{"error": {...}}`), classified by its code like an HTTP error body. */
+function chatStreamError(error: unknown): ModelError {
+  const code = isRecord(error) && typeof error['code'] === 'string' ? error['code'] : undefined;
+  const message =
+    isRecord(error) && typeof error['message'] === 'string'
+      ? error['message']
+      : typeof error === 'string'
+        ? error
+        : 'the model reported an error without a message';
+  if (code === 'context_length_exceeded') return { kind: 'context_window_exceeded', message };
+  if (code === 'insufficient_quota') return { kind: 'quota', message };
+  return { kind: 'server', message };
+}
+
+function failed(error: ModelError): ModelEvent {
+  return { type: 'failed', error };
+}

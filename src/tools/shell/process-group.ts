@@ -1,0 +1,133 @@
+/**
+ * A command started as the leader of its own process group (`detached: true`, i.e. setsid on POSIX), so that it and
+ * everything it starts (pipelines, `&` jobs, orphaned grandchildren) can be signalled as one. stdin is /dev/null:
+ * nothing can answer a prompt, and a command waiting on stdin must not hang the call.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { isGroupAlive, waitUntilGroupGone } from './group-liveness.ts';
+import { registerGroup, unregisterGroup } from './group-registry.ts';
+import { stopGroup, type StopReport, type StopStep, DEFAULT_STOP_STEPS } from './stop-escalation.ts';
+
+/** How the leader ended. */
+export type LeaderExit = { type: 'exited'; code: number } | { type: 'signaled'; signal: NodeJS.Signals };
+
+/** Shell convention: the exit code, or 128 + the signal number for a process ended by a signal. */
+export function exitCodeOf(exit: LeaderExit): number {
+  return exit.type === 'exited' ? exit.code : signalExitCode(exit.signal);
+}
+
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+export interface ProcessGroup {
+  /** The leader's pid, which is also the group id. */
+  readonly pgid: number;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Settles once, when the leader has exited and been reaped. Other members may live on. */
+  readonly leaderExit: Promise<LeaderExit>;
+  /** True while any member other than zombies is alive. Once it answers false, the group leaves the registry. */
+  isAlive(): Promise<boolean>;
+  /**
+   * Stops every member (see stop-escalation.ts). Idempotent: later calls share the first call's promise. When it
+   * reports the group gone, the group is also dropped from the process-wide registry.
+   */
+  stop(): Promise<StopReport>;
+}
+
+export type SpawnOutcome =
+  | { type: 'spawned'; group: ProcessGroup }
+  | { type: 'failed'; errno: string; message: string; exitCode: number };
+
+export interface SpawnGroupOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stopSteps?: readonly StopStep[];
+}
+
+export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOptions): Promise<SpawnOutcome> {
+  const [program, ...args] = argv;
+  if (program === undefined) throw new Error('spawnProcessGroup: empty argv');
+  const child = spawn(program, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Registered before anything can await, so an exit handler that runs now still finds it.
+  const leaderExit = new Promise<LeaderExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve(signal !== null ? { type: 'signaled', signal } : { type: 'exited', code: code ?? 0 });
+    });
+  });
+
+  return new Promise<SpawnOutcome>((resolve) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve(spawnFailure(program, error));
+    };
+    child.once('error', onError);
+    child.once('spawn', () => {
+      child.off('error', onError);
+      // Later errors (a failed kill) carry nothing we act on; without a listener they would crash keel.
+      child.on('error', () => {});
+      const pgid = child.pid as number;
+      registerGroup(pgid);
+      resolve({ type: 'spawned', group: makeGroup(pgid, child.stdout, child.stderr, leaderExit, options.stopSteps) });
+    });
+  });
+}
+
+function makeGroup(
+  pgid: number,
+  stdout: Readable,
+  stderr: Readable,
+  leaderExit: Promise<LeaderExit>,
+  steps: readonly StopStep[] = DEFAULT_STOP_STEPS,
+): ProcessGroup {
+  let stopping: Promise<StopReport> | undefined;
+  const stoppable = {
+    signal(signal: NodeJS.Signals): void {
+      try {
+        process.kill(-pgid, signal);
+      } catch {
+        // ESRCH: the group ended between the check and the signal, which is what we want.
+      }
+    },
+    waitGone: (timeoutMs: number) => waitUntilGroupGone(pgid, timeoutMs),
+  };
+  return {
+    pgid,
+    stdout,
+    stderr,
+    leaderExit,
+    async isAlive() {
+      const alive = await isGroupAlive(pgid);
+      if (!alive) unregisterGroup(pgid);
+      return alive;
+    },
+    stop() {
+      stopping ??= stopGroup(stoppable, steps).then((report) => {
+        if (report.type !== 'survived') unregisterGroup(pgid);
+        return report;
+      });
+      return stopping;
+    },
+  };
+}
+
+function spawnFailure(program: string, error: NodeJS.ErrnoException): SpawnOutcome {
+  const errno = error.code ?? 'UNKNOWN';
+  switch (errno) {
+    case 'ENOENT':
+      return { type: 'failed', errno, exitCode: 127, message: `program not found: ${program}` };
+    case 'EACCES':
+      return { type: 'failed', errno, exitCode: 126, message: `permission denied: ${program} is not executable` };
+    default:
+      return { type: 'failed', errno, exitCode: 127, message: `failed to start ${program}: ${error.message}` };
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Dispatches the model's tool calls to the tools offered in this session. Written once for all tools: unknown
+ * names, arguments that do not parse, and truncation of what goes back to the model.
+ */
+import type { ToolCallItem } from '../protocol/index.ts';
+import type { ToolSpec } from '../model/model-event.ts';
+import { truncateForModel } from '../util/truncate.ts';
+import type { AnyTool, Tool, ToolContext, ToolResult } from './tool.ts';
+
+/** What the registry makes of one call, before anything runs. */
+export type ResolvedCall =
+  | { type: 'run'; tool: Tool<unknown>; args: unknown }
+  | { type: 'respond'; result: ToolResult };
+
+export class ToolRegistry {
+  private readonly byName = new Map<string, Tool<unknown>>();
+
+  constructor(tools: readonly AnyTool[]) {
+    for (const tool of tools) this.byName.set(tool.name, tool);
+  }
+
+  specs(): ToolSpec[] {
+    return [...this.byName.values()].map((tool) => tool.spec);
+  }
+
+  /** Pure: finds the tool and parses the arguments; failures become outputs the model can act on. */
+  resolve(call: ToolCallItem): ResolvedCall {
+    const name = call.type === 'local_shell_call' ? 'shell' : call.name;
+    const tool = this.byName.get(name);
+    if (!tool) return { type: 'respond', result: { output: `unsupported call: ${name}`, success: false } };
+    const raw =
+      call.type === 'function_call'
+        ? call.arguments
+        : call.type === 'custom_tool_call'
+          ? call.input
+          : JSON.stringify({
+              command: call.action.command,
+              workdir: call.action.working_directory ?? undefined,
+              timeout_ms: call.action.timeout_ms ?? undefined,
+            });
+    const parsed = tool.parse(raw);
+    if (!parsed.ok) {
+      return { type: 'respond', result: { output: `failed to parse function arguments: ${parsed.error}`, success: false } };
+    }
+    return { type: 'run', tool, args: parsed.args };
+  }
+
+  /** Runs a resolved call and truncates its output once, here, for every tool. */
+  async run(resolved: ResolvedCall, ctx: ToolContext): Promise<ToolResult> {
+    const result = resolved.type === 'respond' ? resolved.result : await resolved.tool.run(resolved.args, ctx);
+    return { output: truncateForModel(result.output), success: result.success };
+  }
+}

@@ -1,0 +1,114 @@
+/** `keel exec` as a child process against the scripted model server: output discipline, JSON lines, signals, exit codes. */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Event } from '../../src/protocol/index.ts';
+import { functionCall, httpError, respond, text } from '../../src/scripted/script-builders.ts';
+import { checkEventInvariants } from '../support/event-invariants.ts';
+import { liveProcessesMatching } from '../support/processes.ts';
+import { runKeel, startKeel } from '../support/run-keel.ts';
+import { useScriptedServer } from '../support/scripted-model.ts';
+
+const modelEnv = (url: string) => ({ OPENAI_BASE_URL: url, OPENAI_API_KEY: 'test-key' });
+
+describe('keel exec', () => {
+  it('prints only the final answer on stdout and progress on stderr', async () => {
+    const server = await useScriptedServer([respond(text('The answer is 42.'))]);
+    const result = await runKeel(['exec', 'what is the answer?'], { env: modelEnv(server.url) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('The answer is 42.\n');
+    expect(result.stderr).toContain('what is the answer?');
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer test-key');
+  });
+
+  it('runs a shell call, sends its output back, and writes --output-last-message', async () => {
+    const server = await useScriptedServer([
+      respond(text('Let me look.'), functionCall('shell', { command: ['bash', '-lc', 'echo hello from the shell'] }, 'call_1')),
+      respond(text('The shell said hello.')),
+    ]);
+    const outFile = join(mkdtempSync(join(tmpdir(), 'keel-out-')), 'last.txt');
+    const result = await runKeel(['exec', '-o', outFile, 'say hello'], { env: modelEnv(server.url) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('The shell said hello.\n');
+    expect(result.stderr).toContain('Let me look.');
+    expect(result.stderr).toContain('hello from the shell');
+    expect(readFileSync(outFile, 'utf8')).toBe('The shell said hello.');
+    const [, second] = await server.waitForRequests(2);
+    const output = (second!.body.input as Array<Record<string, string>>).find((item) => item.type === 'function_call_output')!;
+    expect(JSON.parse(output.output!)).toMatchObject({ output: 'hello from the shell\n', metadata: { exit_code: 0 } });
+  });
+
+  it('reads the prompt from stdin with "-"', async () => {
+    const server = await useScriptedServer([respond(text('got it'))]);
+    const result = await runKeel(['exec', '-'], { env: modelEnv(server.url), stdin: 'prompt from a pipe\n' });
+    expect(result.code).toBe(0);
+    expect(JSON.stringify(server.requests[0]!.body.input)).toContain('prompt from a pipe');
+  });
+
+  it('--json prints a header and then events that parse and keep the invariants', async () => {
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: ['echo', 'json'] }, 'call_j')),
+      respond(text('done')),
+    ]);
+    const result = await runKeel(['exec', '--json', 'go'], { env: modelEnv(server.url) });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(lines[0]).toMatchObject({ type: 'header', format_version: 1 });
+    const events = lines.slice(1).map((line) => Event.parse(line));
+    expect(events[0]!.msg).toMatchObject({ type: 'session_configured', session_id: lines[0].session_id });
+    expect(events.map((event) => event.msg.type)).toContain('exec_command_end');
+    expect(events.at(-1)!.msg.type).toBe('shutdown_complete');
+    expect(checkEventInvariants(events)).toEqual([]);
+  });
+
+  it('on SIGINT during a command stops it, leaves no process behind and exits 130', async () => {
+    const marker = 'sleep 30.419';
+    const server = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', `${marker} & ${marker}; wait`] }, 'call_s'))]);
+    const run = startKeel(['exec', '--json', 'wait a while'], { env: modelEnv(server.url) });
+    await run.waitForLine((line) => line.includes('"exec_command_begin"'));
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(liveProcessesMatching(marker)).toEqual([]);
+    const types = run.lines.slice(1).map((line) => (JSON.parse(line) as Event).msg.type);
+    expect(types).toContain('turn_aborted');
+    expect(types.indexOf('exec_command_end')).toBeLessThan(types.indexOf('turn_aborted'));
+  });
+
+  it('exits 1 when the task ends in an error, with the server message on stderr', async () => {
+    const server = await useScriptedServer([httpError(401, { message: 'Incorrect API key provided.' })]);
+    const result = await runKeel(['exec', 'hi'], { env: modelEnv(server.url) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Incorrect API key provided.');
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with what to set when there is neither a key nor a base URL', async () => {
+    const result = await runKeel(['exec', 'hi'], { env: { OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('OPENAI_API_KEY');
+    expect(result.stderr).toContain('OPENAI_BASE_URL');
+  });
+
+  it('exits 2 on a bad option, naming it', async () => {
+    const result = await runKeel(['exec', '--frobnicate', 'hi'], { env: { OPENAI_API_KEY: 'k' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--frobnicate');
+  });
+});
+
+describe('keel', () => {
+  it('--version prints the version', async () => {
+    const result = await runKeel(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^keel \d+\.\d+\.\d+\n$/);
+  });
+
+  it('--help lists the commands', async () => {
+    const result = await runKeel(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['exec', 'demo', 'apply_patch']) expect(result.stdout).toContain(command);
+  });
+});

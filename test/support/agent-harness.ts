@@ -1,0 +1,105 @@
+/**
+ * Drives the engine in-process the way a front end does (ops in, events out) against a model server, with the
+ * real model client and the real tools. Tests wait on events, never on time.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, type Agent } from '../../src/core/agent.ts';
+import { BASE_INSTRUCTIONS } from '../../src/core/base-instructions.ts';
+import { createModelClient } from '../../src/model/create-model-client.ts';
+import type { Event, EventMsg, EventType, Op } from '../../src/protocol/index.ts';
+import type { AnyTool } from '../../src/tools/tool.ts';
+import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
+
+export interface HarnessOptions {
+  baseUrl: string;
+  wireApi?: 'responses' | 'chat';
+  stateful?: boolean;
+  cwd?: string;
+  maxRetries?: number;
+  idleTimeoutMs?: number;
+  tools?: AnyTool[];
+}
+
+type Waiter = { predicate: (event: Event) => boolean; resolve: (event: Event) => void; from: number };
+
+export class AgentHarness {
+  readonly events: Event[] = [];
+  readonly cwd: string;
+  private readonly agent: Agent;
+  private waiters: Waiter[] = [];
+  private ended = false;
+
+  constructor(options: HarnessOptions) {
+    this.cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'keel-test-'));
+    this.agent = createAgent({
+      providerId: 'scripted',
+      context: { model: 'test-model', cwd: this.cwd, approvalPolicy: 'never', sandboxPolicy: { type: 'danger-full-access' } },
+      client: createModelClient({
+        wireApi: options.wireApi ?? 'responses',
+        baseUrl: options.baseUrl,
+        apiKey: 'test-key',
+        idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+      }),
+      tools: options.tools ?? [createShellTool({})],
+      instructions: BASE_INSTRUCTIONS,
+      stateful: options.stateful ?? false,
+      maxRetries: options.maxRetries ?? 5,
+      // Deterministic jitter keeps retry delays predictable in assertions.
+      random: () => 0.5,
+    });
+    void this.pump();
+  }
+
+  submit(op: Op): string {
+    return this.agent.submit(op);
+  }
+
+  /** Sends a user turn with one text item. */
+  say(text: string): string {
+    return this.submit({ type: 'user_turn', items: [{ type: 'text', text }] });
+  }
+
+  /** Resolves with the first event (seen so far or to come, from index `from`) that matches. */
+  waitFor(predicate: (event: Event) => boolean, from = 0): Promise<Event> {
+    const seen = this.events.slice(from).find(predicate);
+    if (seen) return Promise.resolve(seen);
+    if (this.ended) return Promise.reject(new Error('the session ended before the awaited event'));
+    return new Promise((resolve) => this.waiters.push({ predicate, resolve, from }));
+  }
+
+  /** The next event of `type` after everything seen so far. */
+  next<T extends EventType>(type: T): Promise<Extract<EventMsg, { type: T }>> {
+    return this.waitFor((event) => event.msg.type === type, this.events.length).then((event) => event.msg as Extract<EventMsg, { type: T }>);
+  }
+
+  /** The first event of `type` at or after index `from`. */
+  async first<T extends EventType>(type: T, from = 0): Promise<Extract<EventMsg, { type: T }>> {
+    const event = await this.waitFor((candidate) => candidate.msg.type === type, from);
+    return event.msg as Extract<EventMsg, { type: T }>;
+  }
+
+  ofType<T extends EventType>(type: T): Array<Extract<EventMsg, { type: T }>> {
+    return this.events.filter((event) => event.msg.type === type).map((event) => event.msg as Extract<EventMsg, { type: T }>);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.ended) return;
+    this.submit({ type: 'shutdown' });
+    await this.waitFor((event) => event.msg.type === 'shutdown_complete');
+  }
+
+  private async pump(): Promise<void> {
+    for await (const event of this.agent.events) {
+      this.events.push(event);
+      const index = this.events.length - 1;
+      this.waiters = this.waiters.filter((waiter) => {
+        if (index < waiter.from || !waiter.predicate(event)) return true;
+        waiter.resolve(event);
+        return false;
+      });
+    }
+    this.ended = true;
+  }
+}
