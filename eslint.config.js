@@ -13,6 +13,7 @@ const layerRules = LAYERS.map((layer, index) => {
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: 'zod', message: "Import from 'zod/mini' (tree-shakable; the full build triples keel's start-up bundle)." }],
           patterns: forbidden.map((other) => ({
             group: [`**/${other}/*`, `**/${other}`],
             message: `src/${layer}/ must not import src/${other}/ (layers import only the layers above them; see DESIGN.md section 2).`,

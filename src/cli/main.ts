@@ -1,11 +1,16 @@
 /** keel's entry point: picks the command and turns every outcome into an exit code. */
 import { applyPatchCommand } from '../tools/apply-patch/command.ts';
+import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
 import { demoCommand } from './demo-command.ts';
 import { execCommand } from './exec-command.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
+
+// Whatever way keel leaves, no command it started stays behind.
+processIo.onExit(killAllGroupsNow);
+process.on('exit', () => killAllGroupsNow());
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -9,7 +9,7 @@
  * 4. Deltas of an item come before the item's final event (`agent_message`, `agent_reasoning`), which has the whole text.
  * 5. An approval request blocks only its own call; `interrupt` answers every open request as abort.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AskForApproval, SandboxPolicy } from './policy.ts';
 
 export const TokenUsage = z.object({
@@ -24,7 +24,7 @@ export type TokenUsage = z.infer<typeof TokenUsage>;
 export const FileChange = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add'), content: z.string() }),
   z.object({ type: z.literal('delete'), content: z.string() }),
-  z.object({ type: z.literal('update'), unified_diff: z.string(), move_path: z.string().nullable() }),
+  z.object({ type: z.literal('update'), unified_diff: z.string(), move_path: z.nullable(z.string()) }),
 ]);
 export type FileChange = z.infer<typeof FileChange>;
 
@@ -55,10 +55,10 @@ export const EventMsg = z.discriminatedUnion('type', [
     approval_policy: AskForApproval,
     sandbox_policy: SandboxPolicy,
     /** Where the session is recorded on disk; null while nothing is recorded. */
-    rollout_path: z.string().nullable(),
+    rollout_path: z.nullable(z.string()),
   }),
-  z.object({ type: z.literal('task_started'), model_context_window: z.number().nullable() }),
-  z.object({ type: z.literal('task_complete'), last_agent_message: z.string().nullable() }),
+  z.object({ type: z.literal('task_started'), model_context_window: z.nullable(z.number()) }),
+  z.object({ type: z.literal('task_complete'), last_agent_message: z.nullable(z.string()) }),
   z.object({ type: z.literal('turn_aborted'), reason: z.enum(['interrupted', 'replaced']) }),
   z.object({ type: z.literal('user_message'), message: z.string() }),
   z.object({ type: z.literal('agent_message_delta'), delta: z.string() }),
@@ -70,7 +70,7 @@ export const EventMsg = z.discriminatedUnion('type', [
     call_id: callId,
     command: z.array(z.string()),
     cwd: z.string(),
-    reason: z.string().nullable(),
+    reason: z.nullable(z.string()),
   }),
   z.object({ type: z.literal('exec_command_begin'), call_id: callId, command: z.array(z.string()), cwd: z.string() }),
   z.object({
@@ -83,8 +83,8 @@ export const EventMsg = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('exec_command_end'),
     call_id: callId,
-    /** null when the command was stopped before it exited on its own (interrupt) or could not start. */
-    exit_code: z.number().nullable(),
+    /** The command's exit code; 128 + N when signal N ended it (130 after an interrupt), 124 on timeout, 127 when it could not start. */
+    exit_code: z.nullable(z.number()),
     duration_ms: z.number(),
     /** stdout and stderr interleaved as they arrived, truncated head and tail like the model's copy. */
     aggregated_output: z.string(),
@@ -94,7 +94,7 @@ export const EventMsg = z.discriminatedUnion('type', [
     type: z.literal('apply_patch_approval_request'),
     call_id: callId,
     changes: z.record(z.string(), FileChange),
-    reason: z.string().nullable(),
+    reason: z.nullable(z.string()),
   }),
   z.object({
     type: z.literal('patch_apply_begin'),
@@ -111,15 +111,15 @@ export const EventMsg = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('plan_update'),
-    explanation: z.string().nullable(),
+    explanation: z.nullable(z.string()),
     plan: z.array(z.object({ step: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })),
   }),
   z.object({ type: z.literal('turn_diff'), unified_diff: z.string() }),
   z.object({
     type: z.literal('token_count'),
-    info: z
-      .object({ total_token_usage: TokenUsage, last_token_usage: TokenUsage, model_context_window: z.number().nullable() })
-      .nullable(),
+    info: z.nullable(
+      z.object({ total_token_usage: TokenUsage, last_token_usage: TokenUsage, model_context_window: z.nullable(z.number()) }),
+    ),
   }),
   /** A transient failure that is being retried. */
   z.object({
@@ -132,12 +132,12 @@ export const EventMsg = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('warning'), message: z.string() }),
   /** Fatal for the current request; the task then ends (`task_complete`) and the session stays usable. */
-  z.object({ type: z.literal('error'), message: z.string(), kind: ModelErrorKind.nullable() }),
+  z.object({ type: z.literal('error'), message: z.string(), kind: z.nullable(ModelErrorKind) }),
   z.object({
     type: z.literal('get_history_entry_response'),
     offset: z.number(),
     log_id: z.number(),
-    entry: z.object({ session_id: z.string(), ts: z.number(), text: z.string() }).nullable(),
+    entry: z.nullable(z.object({ session_id: z.string(), ts: z.number(), text: z.string() })),
   }),
   z.object({ type: z.literal('shutdown_complete') }),
 ]);
@@ -145,5 +145,5 @@ export type EventMsg = z.infer<typeof EventMsg>;
 export type EventType = EventMsg['type'];
 export type EventOf<T extends EventType> = Extract<EventMsg, { type: T }>;
 
-export const Event = z.object({ id: z.string(), seq: z.number().int().nonnegative(), msg: EventMsg });
+export const Event = z.object({ id: z.string(), seq: z.int().check(z.nonnegative()), msg: EventMsg });
 export type Event = z.infer<typeof Event>;

@@ -2,7 +2,7 @@
  * Conversation items: the history keel keeps and sends to the model. The shapes follow the Responses API input
  * items; the Chat Completions adapter converts them. Items are plain JSON so they can be logged and read back.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const InputTextPart = z.object({ type: z.literal('input_text'), text: z.string() });
 export const OutputTextPart = z.object({ type: z.literal('output_text'), text: z.string() });
@@ -12,7 +12,7 @@ export type ContentPart = z.infer<typeof ContentPart>;
 
 export const MessageItem = z.object({
   type: z.literal('message'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   role: z.enum(['user', 'assistant', 'developer', 'system']),
   content: z.array(ContentPart),
 });
@@ -20,16 +20,16 @@ export type MessageItem = z.infer<typeof MessageItem>;
 
 export const ReasoningItem = z.object({
   type: z.literal('reasoning'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   summary: z.array(z.object({ type: z.literal('summary_text'), text: z.string() })),
-  content: z.array(z.object({ type: z.string(), text: z.string() })).optional(),
-  encrypted_content: z.string().nullable().optional(),
+  content: z.optional(z.array(z.object({ type: z.string(), text: z.string() }))),
+  encrypted_content: z.optional(z.nullable(z.string())),
 });
 export type ReasoningItem = z.infer<typeof ReasoningItem>;
 
 export const FunctionCallItem = z.object({
   type: z.literal('function_call'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   name: z.string(),
   /** The model's JSON text, unparsed: it may be malformed and must be kept exactly as sent. */
   arguments: z.string(),
@@ -46,7 +46,7 @@ export type FunctionCallOutputItem = z.infer<typeof FunctionCallOutputItem>;
 
 export const CustomToolCallItem = z.object({
   type: z.literal('custom_tool_call'),
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   name: z.string(),
   input: z.string(),
   call_id: z.string(),
@@ -62,15 +62,15 @@ export type CustomToolCallOutputItem = z.infer<typeof CustomToolCallOutputItem>;
 
 export const LocalShellCallItem = z.object({
   type: z.literal('local_shell_call'),
-  id: z.string().optional(),
-  call_id: z.string().optional(),
+  id: z.optional(z.string()),
+  call_id: z.optional(z.string()),
   status: z.string(),
   action: z.object({
     type: z.literal('exec'),
     command: z.array(z.string()),
-    timeout_ms: z.number().nullable().optional(),
-    working_directory: z.string().nullable().optional(),
-    env: z.record(z.string(), z.string()).nullable().optional(),
+    timeout_ms: z.optional(z.nullable(z.number())),
+    working_directory: z.optional(z.nullable(z.string())),
+    env: z.optional(z.nullable(z.record(z.string(), z.string()))),
   }),
 });
 export type LocalShellCallItem = z.infer<typeof LocalShellCallItem>;

@@ -2,7 +2,7 @@
  * Ops: what a front end submits to the engine, as `{id, op}`. Validated with these schemas when they come from
  * outside the process (a JSON-RPC client, a test driving keel over stdio).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AskForApproval, ReviewDecision, SandboxPolicy } from './policy.ts';
 
 export const UserInput = z.discriminatedUnion('type', [
@@ -13,26 +13,26 @@ export type UserInput = z.infer<typeof UserInput>;
 
 /** Per-turn context a front end may change; every field optional, absent means "keep the session's". */
 export const TurnContextOverrides = z.object({
-  cwd: z.string().optional(),
-  approval_policy: AskForApproval.optional(),
-  sandbox_policy: SandboxPolicy.optional(),
-  model: z.string().optional(),
+  cwd: z.optional(z.string()),
+  approval_policy: z.optional(AskForApproval),
+  sandbox_policy: z.optional(SandboxPolicy),
+  model: z.optional(z.string()),
 });
 export type TurnContextOverrides = z.infer<typeof TurnContextOverrides>;
 
 export const Op = z.discriminatedUnion('type', [
   /** Starts a task, or, when one is running, is queued into it and sent with its next model request. */
-  z.object({ type: z.literal('user_turn'), items: z.array(UserInput).min(1) }).merge(TurnContextOverrides),
+  z.extend(TurnContextOverrides, { type: z.literal('user_turn'), items: z.array(UserInput).check(z.minLength(1)) }),
   /** Stops the running task: processes stopped, every open call answered, then `turn_aborted`. */
   z.object({ type: z.literal('interrupt') }),
   /** Answers the `exec_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('exec_approval'), id: z.string(), decision: ReviewDecision }),
   /** Answers the `apply_patch_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('patch_approval'), id: z.string(), decision: ReviewDecision }),
-  z.object({ type: z.literal('override_turn_context') }).merge(TurnContextOverrides),
+  z.extend(TurnContextOverrides, { type: z.literal('override_turn_context') }),
   z.object({ type: z.literal('compact') }),
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
-  z.object({ type: z.literal('get_history_entry'), offset: z.number().int().nonnegative(), log_id: z.number() }),
+  z.object({ type: z.literal('get_history_entry'), offset: z.int().check(z.nonnegative()), log_id: z.number() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */
   z.object({ type: z.literal('shutdown') }),
 ]);

@@ -1,5 +1,5 @@
 /** Approval and sandbox policies, with the wire spellings of the reference (kebab-case). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const AskForApproval = z.enum(['untrusted', 'on-failure', 'on-request', 'never']);
 export type AskForApproval = z.infer<typeof AskForApproval>;
@@ -12,8 +12,8 @@ export const SandboxPolicy = z.discriminatedUnion('type', [
   z.object({ type: z.literal('read-only') }),
   z.object({
     type: z.literal('workspace-write'),
-    writable_roots: z.array(z.string()).default([]),
-    network_access: z.boolean().default(false),
+    writable_roots: z._default(z.array(z.string()), []),
+    network_access: z._default(z.boolean(), false),
   }),
 ]);
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;

@@ -5,38 +5,41 @@
  *
  * The same schema validates scripts built in code when a server starts, so mistakes fail early, naming the step.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ScriptStep } from './script.ts';
 
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
+const nonEmpty = z.string().check(z.minLength(1));
 
 const ScriptOutputJson = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), text: z.string() }),
   z.strictObject({ type: z.literal('reasoning'), summary: z.array(z.string()) }),
   z.strictObject({
     type: z.literal('function_call'),
-    name: z.string().min(1),
-    arguments: z.union([z.string(), z.json().transform((value) => JSON.stringify(value))]),
-    call_id: z.string().min(1).optional(),
+    name: nonEmpty,
+    arguments: z.union([z.string(), z.pipe(z.json(), z.transform((value) => JSON.stringify(value)))]),
+    call_id: z.optional(nonEmpty),
   }),
   z.strictObject({
     type: z.literal('custom_tool_call'),
-    name: z.string().min(1),
+    name: nonEmpty,
     input: z.string(),
-    call_id: z.string().min(1).optional(),
+    call_id: z.optional(nonEmpty),
   }),
 ]);
 
 const StreamFaultsJson = z
   .strictObject({
-    dropAfterEvents: count.optional(),
-    stallAfterEvents: count.optional(),
-    malformedAfterEvents: count.optional(),
-    delayMs: count.optional(),
+    dropAfterEvents: z.optional(count),
+    stallAfterEvents: z.optional(count),
+    malformedAfterEvents: z.optional(count),
+    delayMs: z.optional(count),
   })
-  .refine((faults) => faults.dropAfterEvents === undefined || faults.stallAfterEvents === undefined, {
-    message: 'dropAfterEvents and stallAfterEvents exclude each other',
-  });
+  .check(
+    z.refine((faults) => faults.dropAfterEvents === undefined || faults.stallAfterEvents === undefined, {
+      message: 'dropAfterEvents and stallAfterEvents exclude each other',
+    }),
+  );
 
 const headers = z.record(z.string(), z.string());
 
@@ -44,37 +47,37 @@ const ScriptStepJson = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('response'),
     outputs: z.array(ScriptOutputJson),
-    id: z.string().min(1).optional(),
-    usage: z
-      .strictObject({
+    id: z.optional(nonEmpty),
+    usage: z.optional(
+      z.strictObject({
         input_tokens: count,
         output_tokens: count,
-        cached_tokens: count.optional(),
-        reasoning_tokens: count.optional(),
-      })
-      .optional(),
-    faults: StreamFaultsJson.optional(),
-    headers: headers.optional(),
-    chat: z
-      .strictObject({
-        toolCallIds: z.boolean().optional(),
-        usage: z.boolean().optional(),
-        reasoningField: z.enum(['reasoning_content', 'reasoning']).optional(),
-      })
-      .optional(),
+        cached_tokens: z.optional(count),
+        reasoning_tokens: z.optional(count),
+      }),
+    ),
+    faults: z.optional(StreamFaultsJson),
+    headers: z.optional(headers),
+    chat: z.optional(
+      z.strictObject({
+        toolCallIds: z.optional(z.boolean()),
+        usage: z.optional(z.boolean()),
+        reasoningField: z.optional(z.enum(['reasoning_content', 'reasoning'])),
+      }),
+    ),
   }),
   z.strictObject({
     type: z.literal('http_error'),
-    status: z.number().int().min(400).max(599),
-    headers: headers.optional(),
-    body: z.json().optional(),
+    status: z.int().check(z.gte(400), z.lte(599)),
+    headers: z.optional(headers),
+    body: z.optional(z.json()),
   }),
   z.strictObject({
     type: z.literal('failed'),
     code: z.string(),
     message: z.string(),
-    id: z.string().min(1).optional(),
-    faults: StreamFaultsJson.optional(),
+    id: z.optional(nonEmpty),
+    faults: z.optional(StreamFaultsJson),
   }),
 ]);
 
@@ -90,7 +93,7 @@ export class ScriptError extends Error {
   }
 }
 
-function describeIssues(index: number, error: z.ZodError): string[] {
+function describeIssues(index: number, error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
     return `step ${index}${where}: ${issue.message}`;

@@ -17,45 +17,44 @@ export function fileChanges(state: PlannedState, cwd: string): Record<string, Fi
   for (const record of state.records) {
     const file = state.files.get(record.path)!;
     reported.add(record.path);
-    if (record.moveTo !== null) reported.add(record.moveTo);
-    const target = record.moveTo === null ? file : state.files.get(record.moveTo)!;
     // A later operation on the same path replaces the earlier entry: each entry describes original → final.
     delete changes[record.path];
-    const change =
-      record.moveTo === null
-        ? changeOf(file, file, record.spans, label(record.path), label(record.path))
-        : moveOf(file, target, record, label(record.path), label(record.moveTo));
-    if (change === null) continue;
-    changes[record.path] = change.type === 'update' && record.moveTo !== null ? { ...change, move_path: record.moveTo } : change;
+    if (record.moveTo === null) {
+      const change = changeOf(file, record.spans, label(record.path));
+      if (change !== null) changes[record.path] = change;
+    } else {
+      reported.add(record.moveTo);
+      const target = state.files.get(record.moveTo)!;
+      changes[record.path] = moveOf(file, target, record.spans, label(record.path), label(record.moveTo), record.moveTo);
+    }
   }
   // Paths reached only indirectly (a move's destination later replaced by another operation's source, say).
   for (const [path, file] of state.files) {
     if (reported.has(path) || file.touches === 0) continue;
-    const change = changeOf(file, file, null, label(path), label(path));
+    const change = changeOf(file, null, label(path));
     if (change !== null) changes[path] = change;
   }
   return changes;
 }
 
-function moveOf(source: PlannedFile, target: PlannedFile, record: { spans: Span[] | null }, oldLabel: string, newLabel: string): FileChange {
+function moveOf(source: PlannedFile, target: PlannedFile, spans: Span[] | null, oldLabel: string, newLabel: string, moveTo: string): FileChange {
   const before = originalText(source) ?? emptyText();
   const after = currentText(target) ?? emptyText();
-  const exact = source.touches === 1 && target.touches === 1 ? record.spans : null;
-  return { type: 'update', unified_diff: unifiedDiff(before, after, exact ?? coarseSpans(before, after), oldLabel, newLabel), move_path: null };
+  const exact = source.touches === 1 && target.touches === 1 ? spans : null;
+  return { type: 'update', unified_diff: unifiedDiff(before, after, exact ?? coarseSpans(before, after), oldLabel, newLabel), move_path: moveTo };
 }
 
-function changeOf(original: PlannedFile, final: PlannedFile, spans: Span[] | null, oldLabel: string, newLabel: string): FileChange | null {
-  const before = originalText(original);
-  const after = currentText(final);
-  const existedBefore = original.original.type === 'file';
-  const existsAfter = final.current.type === 'file';
-  if (!existedBefore && !existsAfter) return null;
-  if (!existsAfter) return { type: 'delete', content: before === null ? binaryNote(original) : textOf(before) };
+/** The change from a path's original to its final state; null when it neither existed before nor exists after. */
+function changeOf(file: PlannedFile, spans: Span[] | null, label: string): FileChange | null {
+  const before = originalText(file);
+  const after = currentText(file);
+  if (file.original.type !== 'file' && file.current.type !== 'file') return null;
+  if (file.current.type !== 'file') return { type: 'delete', content: before === null ? binaryNote(file) : textOf(before) };
   // A binary file replaced by text has no meaningful diff: report what is there now.
-  if (!existedBefore || before === null) return { type: 'add', content: after === null ? '' : textOf(after) };
-  const exact = original.touches === 1 ? spans : null;
-  const diff = unifiedDiff(before, after ?? emptyText(), exact ?? coarseSpans(before, after ?? emptyText()), oldLabel, newLabel);
-  return { type: 'update', unified_diff: diff, move_path: null };
+  if (file.original.type !== 'file' || before === null) return { type: 'add', content: after === null ? '' : textOf(after) };
+  const final = after ?? emptyText();
+  const exact = file.touches === 1 ? spans : null;
+  return { type: 'update', unified_diff: unifiedDiff(before, final, exact ?? coarseSpans(before, final), label, label), move_path: null };
 }
 
 function originalText(file: PlannedFile): TextFile | null {

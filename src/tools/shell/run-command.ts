@@ -88,6 +88,11 @@ export async function runCommand(request: RunCommandRequest): Promise<CommandRun
     drain.cancel();
     pipes.detach();
     return { outcome, output: capture.aggregated, durationMs: now() - started, survivors: stop?.type === 'survived' };
+  } catch (error) {
+    // Only a bug gets here; the processes still must not outlive the call.
+    await group.stop();
+    pipes.detach();
+    throw error;
   } finally {
     abort.dispose();
     timeout.cancel();
