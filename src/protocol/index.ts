@@ -1,3 +1,4 @@
+import './zod-messages.ts';
 export * from './items.ts';
 export * from './policy.ts';
 export * from './ops.ts';

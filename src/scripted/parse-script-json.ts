@@ -6,6 +6,7 @@
  * The same schema validates scripts built in code when a server starts, so mistakes fail early, naming the step.
  */
 import * as z from 'zod/mini';
+import '../protocol/zod-messages.ts';
 import type { ScriptStep } from './script.ts';
 
 const count = z.int().check(z.nonnegative());

@@ -8,6 +8,7 @@ import { AgentHarness } from '../support/agent-harness.ts';
 import { liveProcessesMatching } from '../support/processes.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 import { checkEventInvariants } from '../support/event-invariants.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const harnesses: AgentHarness[] = [];
 afterEach(async () => {
@@ -65,12 +66,3 @@ describe.each([
     expect(checkEventInvariants(harness.events)).toEqual([]);
   });
 });
-
-/** Polls a condition about the outside world (process table) that no event reports. */
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

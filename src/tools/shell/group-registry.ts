@@ -3,15 +3,18 @@
  * them all synchronously (an `exit` handler cannot wait for anything).
  */
 
+import { unwatchGroup, watchGroup } from './orphan-watchdog.ts';
+
 const liveGroups = new Set<number>();
 
 export function registerGroup(pgid: number): void {
   liveGroups.add(pgid);
+  watchGroup(pgid);
 }
 
 /** Call once the group is known gone: after that its id may be reused by an unrelated group. */
 export function unregisterGroup(pgid: number): void {
-  liveGroups.delete(pgid);
+  if (liveGroups.delete(pgid)) unwatchGroup(pgid);
 }
 
 export function registeredGroups(): number[] {
