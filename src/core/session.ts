@@ -103,6 +103,9 @@ export class Session {
     switch (op.type) {
       case 'user_turn':
         return this.userTurn(id, op);
+      case 'continue_task':
+        if (!this.running) this.startTask(id, null);
+        return;
       case 'interrupt':
         return this.interrupt();
       case 'override_turn_context':
@@ -127,6 +130,10 @@ export class Session {
         this.ops.end();
         this.events.end();
         return;
+      default: {
+        const unhandled: never = op;
+        throw new Error(`unhandled op ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -136,9 +143,14 @@ export class Session {
       this.running.pending.push(op.items);
       return;
     }
+    this.startTask(id, op.items);
+  }
+
+  /** `items` null: a task on the history as it stands (a resumed session going on where it stopped). */
+  private startTask(id: string, items: MessageInput | null): void {
     const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [] };
     this.running = task;
-    task.done = this.runTask(task, op.items).finally(() => {
+    task.done = this.runTask(task, items).finally(() => {
       if (this.running === task) this.running = null;
     });
   }
@@ -150,13 +162,13 @@ export class Session {
     await task.done;
   }
 
-  private async runTask(task: RunningTask, items: MessageInput): Promise<void> {
+  private async runTask(task: RunningTask, items: MessageInput | null): Promise<void> {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
     const deps: TurnDeps = { ...this.turnDeps, emit };
     const signal = task.controller.signal;
     emit({ type: 'task_started', model_context_window: null });
     if (this.history.items.length === 0) this.recordItem(this.environmentMessage());
-    this.addUserInput(items, emit);
+    if (items !== null) this.addUserInput(items, emit);
     let lastAgentMessage: string | null = null;
     let aborted = false;
     for (;;) {

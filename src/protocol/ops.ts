@@ -23,6 +23,11 @@ export type TurnContextOverrides = z.infer<typeof TurnContextOverrides>;
 export const Op = z.discriminatedUnion('type', [
   /** Starts a task, or, when one is running, is queued into it and sent with its next model request. */
   z.extend(TurnContextOverrides, { type: z.literal('user_turn'), items: z.array(UserInput).check(z.minLength(1)) }),
+  /**
+   * Runs a task on the history as it stands, with no new input: a resumed session whose last task was cut off goes
+   * on where it stopped, without a made-up "continue" message. Ignored while a task runs.
+   */
+  z.object({ type: z.literal('continue_task') }),
   /** Stops the running task: processes stopped, every open call answered, then `turn_aborted`. */
   z.object({ type: z.literal('interrupt') }),
   /** Answers the `exec_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */

@@ -18,10 +18,10 @@ const HEADERS: Record<PlanError['operation'], string> = {
 };
 
 export function describePlanErrors(errors: readonly PlanError[]): string {
+  const problems = errors.length === 1 ? 'this problem' : `these ${errors.length} problems`;
   const parts = [
-    errors.length === 1
-      ? 'The patch was not applied, and no file was changed (a patch applies in full or not at all). Fix this problem and send the whole corrected patch again:'
-      : `The patch was not applied, and no file was changed (a patch applies in full or not at all). Fix these ${errors.length} problems and send the whole corrected patch again:`,
+    'The patch was not applied, and no file was changed (a patch applies in full or not at all). ' +
+      `Fix ${problems} and send the whole corrected patch again:`,
   ];
   for (const [index, error] of errors.slice(0, MAX_ERRORS).entries()) {
     const where = error.hunkLine > 0 ? ` (patch line ${error.hunkLine})` : '';

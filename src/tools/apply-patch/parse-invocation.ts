@@ -134,14 +134,17 @@ function parseScript(script: string): Invocation {
     return withDir(body.text);
   }
   if (scanner.atEnd() || /^\s*$/.test(script.slice(scanner.position))) {
-    return { type: 'error', message: `${program} was called without a patch: pass it as a heredoc (${program} <<'EOF' … EOF) or as the one argument` };
+    const message = `${program} was called without a patch: pass it as a heredoc (${program} <<'EOF' … EOF) or as the one argument`;
+    return { type: 'error', message };
   }
   const quoted = script[scanner.position] === "'" || script[scanner.position] === '"' ? scanner.word() : null;
   scanner.skipWhitespace();
   if (quoted !== null && scanner.atEnd()) return withDir(quoted);
   return {
     type: 'error',
-    message: `${program} must be the only command of the script (optionally after \`cd DIR &&\`), with the patch as a heredoc: ${program} <<'EOF' … EOF`,
+    message:
+      `${program} must be the only command of the script (optionally after \`cd DIR &&\`), ` +
+      `with the patch as a heredoc: ${program} <<'EOF' … EOF`,
   };
 }
 

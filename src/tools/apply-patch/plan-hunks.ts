@@ -110,7 +110,12 @@ class Planner {
         const old = current.type === 'file' ? this.textOf(absolute, file) : null;
         const style = old !== null && old.type === 'text' ? old.file : null;
         const eol = style ? defaultEol(style) : '\n';
-        const text: TextFile = { encoding: style?.encoding ?? 'utf8', bom: style?.bom ?? false, lines: [...hunk.contents], eols: hunk.contents.map(() => eol) };
+        const text: TextFile = {
+          encoding: style?.encoding ?? 'utf8',
+          bom: style?.bom ?? false,
+          lines: [...hunk.contents],
+          eols: hunk.contents.map(() => eol),
+        };
         this.write(absolute, file, { type: 'file', text, mode: current.type === 'file' ? current.mode : null, rewritten: true }, hunk);
         this.records.push({ path: absolute, moveTo: null, spans: null });
         return;
@@ -212,7 +217,8 @@ class Planner {
     if (encoded.type === 'unencodable' && current.rewritten) encoded = encodeText({ ...current.text, encoding: 'utf8', bom: false });
     if (encoded.type === 'unencodable') {
       const writer = this.writers.get(path);
-      this.errors.push({ kind: 'unencodable', line: encoded.line, char: encoded.char, operation: writer?.hunk.type ?? 'update', path: writer?.path ?? path, hunkLine: writer?.hunk.line ?? 0 });
+      const blame = { operation: writer?.hunk.type ?? 'update', path: writer?.path ?? path, hunkLine: writer?.hunk.line ?? 0 };
+      this.errors.push({ kind: 'unencodable', line: encoded.line, char: encoded.char, ...blame });
       return null;
     }
     const mode = current.mode ?? (original.type === 'file' ? original.mode : null);

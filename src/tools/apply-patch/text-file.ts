@@ -51,7 +51,20 @@ function decodeUtf16(buffer: Buffer, encoding: 'utf16le' | 'utf16be'): DecodeRes
 
 export function fromText(text: string, encoding: TextEncoding, bom: boolean): TextFile {
   const { lines, eols } = splitLines(text);
-  return { encoding, bom, lines, eols };
+  return withKnownText({ encoding, bom, lines, eols }, text);
+}
+
+/**
+ * The joined text of files whose text is already at hand (decoded files, spliced files), so encoding a 100,000-line
+ * file is one string copy rather than a join of every line. Keyed by object: `TextFile`s are never mutated, and a
+ * copy made with different lines is a different object, so a cached text can never be stale.
+ */
+const knownTexts = new WeakMap<TextFile, string>();
+
+/** Records that `text` is exactly `file`'s lines and endings joined; returns `file`. */
+export function withKnownText(file: TextFile, text: string): TextFile {
+  knownTexts.set(file, text);
+  return file;
 }
 
 /** Splits on LF, CRLF and lone CR alike, keeping each ending. */
@@ -93,6 +106,8 @@ export function defaultEol(file: TextFile): string {
 
 /** The file's text as a string (without BOM), as shown in events and diffs. */
 export function textOf(file: TextFile): string {
+  const known = knownTexts.get(file);
+  if (known !== undefined) return known;
   const { lines, eols } = file;
   const count = lines.length;
   if (count === 0) return '';

@@ -1,0 +1,20 @@
+/** The store layer: session logs (write, read, lock, list) and the prompt history file. */
+export { keelHome, sessionsRoot, sessionLogPath, parseSessionFileName, lockPathFor, isSessionId } from './session-paths.ts';
+export type { SessionFileName } from './session-paths.ts';
+export { FORMAT_VERSION, keepsEvent } from './session-record.ts';
+export type { EndReason, GitInfo, NewSessionMeta, SessionMetaRecord, SessionRecord, SessionSource } from './session-record.ts';
+export { SessionLogWriter } from './session-log-writer.ts';
+export type { SessionLogWriterOptions } from './session-log-writer.ts';
+export { readSessionLog, parseSessionLog } from './session-log-reader.ts';
+export type { LoggedEvent, LogProblem, SessionLog } from './session-log-reader.ts';
+export { acquireSessionLock, sessionLockHolder } from './session-lock.ts';
+export type { SessionLock, SessionLockOptions } from './session-lock.ts';
+export { listSessions, latestSession, findSession, sessionFiles, insideDirectory } from './session-catalogue.ts';
+export type { ListSessionsOptions, SessionFile } from './session-catalogue.ts';
+export { summarizeSession, statusOf } from './session-summary.ts';
+export type { SessionStatus, SessionSummary, SummaryReadLimits } from './session-summary.ts';
+export { appendPrompt, historyMetadata, lookupPrompt, historyPath, DEFAULT_HISTORY_MAX_BYTES } from './prompt-history.ts';
+export type { AppendPromptOptions, HistoryEntry, HistoryMetadata } from './prompt-history.ts';
+export { REDACTED } from './redact-secrets.ts';
+export { StoreError, isStoreError } from './store-error.ts';
+export type { LockHolder, SessionCandidate, StoreErrorDetail, StoreErrorKind } from './store-error.ts';
