@@ -1,6 +1,9 @@
 /** Wires the engine for a session: the model client, the tools, the policies in force. */
 import { createAgent, type Agent } from '../core/agent.ts';
 import { BASE_INSTRUCTIONS } from '../core/base-instructions.ts';
+import type { SessionRecorder } from '../core/session-recorder.ts';
+import type { PromptHistory } from '../core/session.ts';
+import type { ResponseItem } from '../protocol/index.ts';
 import { createModelClient } from '../model/create-model-client.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
 
@@ -17,6 +20,10 @@ export interface AgentSettings {
   maxRetries: number;
   idleTimeoutMs: number;
   shellTimeoutMs: number;
+  sessionId?: string;
+  recorder?: SessionRecorder;
+  initialHistory?: readonly ResponseItem[];
+  promptHistory?: PromptHistory;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
@@ -39,5 +46,9 @@ export function buildAgent(settings: AgentSettings): Agent {
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,
+    sessionId: settings.sessionId,
+    recorder: settings.recorder,
+    initialHistory: settings.initialHistory,
+    promptHistory: settings.promptHistory,
   });
 }

@@ -3,6 +3,11 @@ export const MAIN_HELP = `keel — a coding agent for your terminal that survive
 
 Usage:
   keel exec [options] [PROMPT]   run one task without interaction (PROMPT, or "-" / nothing to read stdin)
+  keel exec resume (--last | SESSION_ID) [PROMPT]
+                                 go on with a recorded session (after Ctrl+C, a crash, a kill)
+  keel sessions [--all] [--json] list the sessions of this repository, newest first
+  keel sessions show SESSION_ID [--format markdown|json]
+                                 print a session as a transcript or as JSON
   keel demo                      run a real session against keel's built-in scripted model (no key, no network)
   keel apply_patch [PATCH]       apply a patch in the apply_patch format to the current directory
   keel --version                 print the version
@@ -13,6 +18,9 @@ Environment:
   OPENAI_BASE_URL    the API's base URL (default https://api.openai.com/v1); point it at any
                      OpenAI-compatible server, e.g. http://localhost:8000/v1
   KEEL_HOME          where keel keeps its files (default ~/.keel)
+
+Every session is recorded as it happens in $KEEL_HOME/sessions/ (mode 0600, no API keys), so it can be
+resumed whatever ended it. Prompts are kept in $KEEL_HOME/history.jsonl.
 
 Run "keel exec --help" for the options of a task.`;
 
@@ -42,5 +50,20 @@ Exit codes:
   130  interrupted with Ctrl+C (the running command was stopped; a second Ctrl+C quits at once)
   143  stopped by SIGTERM
 
+The session is recorded in $KEEL_HOME/sessions/; see "keel exec resume --help".
+
 Commands run without a sandbox and without asking in this version: run keel only where the model may change
 files.`;
+
+export const EXEC_RESUME_HELP = `Usage: keel exec resume (--last | SESSION_ID) [options] [PROMPT]
+
+Goes on with a recorded session, whatever ended it (Ctrl+C, SIGTERM, SIGKILL, a crash, a power cut). Calls the
+model had issued that never got an answer are answered honestly first ("aborted"), so the model API accepts the
+history. With PROMPT ("-" reads stdin) the prompt is sent; without one, a task that was cut off goes on where it
+stopped. The session works in its own directory (keel can be anywhere); -C DIR moves it.
+
+  --last             the most recent session started in this repository (or directory)
+  SESSION_ID         a session id, or any unique beginning of one (see keel sessions)
+
+All options of "keel exec" apply (--json, -o, -m, --stateful, …). Two keel processes never write one session:
+a second one is refused with the holder's process id.`;

@@ -3,6 +3,8 @@ import { applyPatchCommand } from '../tools/apply-patch/command.ts';
 import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
 import { demoCommand } from './demo-command.ts';
 import { execCommand } from './exec-command.ts';
+import { closeAllLogsNow } from './session-log-setup.ts';
+import { sessionsCommand } from './sessions-command.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
@@ -11,6 +13,15 @@ import { VERSION } from './version.ts';
 // Whatever way keel leaves, no command it started stays behind.
 processIo.onExit(killAllGroupsNow);
 process.on('exit', () => killAllGroupsNow());
+// A bug in keel must not cost the session: the log records the crash (and stays resumable), processes are stopped.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    closeAllLogsNow(detail.slice(0, 4000));
+    process.stderr.write(`keel: internal error (the session is saved; resume it with "keel exec resume --last"):\n${detail}\n`);
+    processIo.exit(1);
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'exec':
       return execCommand(rest, process.env);
+    case 'sessions':
+      return sessionsCommand(rest, process.env);
     case 'demo':
       return demoCommand(rest);
     case 'apply_patch':

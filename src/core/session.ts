@@ -30,6 +30,13 @@ export interface SessionOptions {
   recorder?: SessionRecorder;
   /** History to continue (a resumed session). */
   initialHistory?: readonly ResponseItem[];
+  /** Where `add_to_history` puts submitted prompts (the prompt history file); absent: nothing is kept. */
+  promptHistory?: PromptHistory;
+}
+
+export interface PromptHistory {
+  /** Appends one prompt. May reject; the session turns a failure into a warning. */
+  append(text: string): Promise<void>;
 }
 
 interface RunningTask {
@@ -119,8 +126,14 @@ export class Session {
         this.emit(id, { type: 'warning', message: 'compaction is not available in this version of keel' });
         return;
       case 'add_to_history':
+        try {
+          await this.options.promptHistory?.append(op.text);
+        } catch (error) {
+          this.emit(id, { type: 'warning', message: `could not save the prompt to the history file: ${(error as Error).message}` });
+        }
+        return;
       case 'get_history_entry':
-        // The prompt history file belongs to the store; until it exists these ops have nothing to act on.
+        // Recall is served by the front end straight from the history file; the engine keeps no copy.
         return;
       case 'shutdown':
         await this.interrupt();
@@ -150,9 +163,7 @@ export class Session {
   private startTask(id: string, items: MessageInput | null): void {
     const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [] };
     this.running = task;
-    task.done = this.runTask(task, items).finally(() => {
-      if (this.running === task) this.running = null;
-    });
+    task.done = this.runTask(task, items).finally(() => this.finish(task));
   }
 
   private async interrupt(): Promise<void> {
@@ -191,11 +202,23 @@ export class Session {
       for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
       for (const synthetic of this.history.normalize()) this.recorder.recordItem(synthetic);
       await this.recorder.flush();
+      this.finish(task);
       emit({ type: 'turn_aborted', reason: 'interrupted' });
+      await this.recorder.flush();
       return;
     }
     await this.recorder.flush();
+    this.finish(task);
     emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
+    await this.recorder.flush();
+  }
+
+  /**
+   * The task is over before its last event goes out: input a front end sends in answer to that event starts a new
+   * task instead of being queued into one that will never read it.
+   */
+  private finish(task: RunningTask): void {
+    if (this.running === task) this.running = null;
   }
 
   private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): void {

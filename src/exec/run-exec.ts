@@ -27,7 +27,8 @@ export interface ExecIo {
 
 export interface ExecOptions {
   agent: Agent;
-  prompt: string;
+  /** The task; null continues the session's cut-off task (a resume without a prompt). */
+  prompt: string | null;
   json: boolean;
   outputLastMessage: string | null;
   version: string;
@@ -58,7 +59,12 @@ export async function runExec(options: ExecOptions): Promise<number> {
 
   try {
     if (options.json) io.stdout(jsonlHeader(agent.sessionId, options.version));
-    agent.submit({ type: 'user_turn', items: [{ type: 'text', text: options.prompt }] });
+    if (options.prompt === null) {
+      agent.submit({ type: 'continue_task' });
+    } else {
+      agent.submit({ type: 'add_to_history', text: options.prompt });
+      agent.submit({ type: 'user_turn', items: [{ type: 'text', text: options.prompt }] });
+    }
     for await (const event of agent.events) {
       if (options.json) io.stdout(jsonlEvent(event));
       else human!.render(event);

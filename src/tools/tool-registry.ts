@@ -42,12 +42,13 @@ export class ToolRegistry {
     if (!parsed.ok) {
       return { type: 'respond', result: { output: `failed to parse function arguments: ${parsed.error}`, success: false } };
     }
-    return { type: 'run', tool, args: parsed.args };
+    // One hop only: the tool a call is redirected to runs as is, whatever its own `redirect` would say.
+    return tool.redirect?.(parsed.args) ?? { type: 'run', tool, args: parsed.args };
   }
 
   /** Runs a resolved call and truncates its output once, here, for every tool. */
   async run(resolved: ResolvedCall, ctx: ToolContext): Promise<ToolResult> {
     const result = resolved.type === 'respond' ? resolved.result : await resolved.tool.run(resolved.args, ctx);
-    return { output: truncateForModel(result.output), success: result.success };
+    return { ...result, output: truncateForModel(result.output) };
   }
 }

@@ -23,6 +23,24 @@ export interface ToolResult {
   /** What the model sees, before truncation by the registry. */
   output: string;
   success: boolean;
+  /**
+   * Files this call changed, with their content before and after, for the task's diff (`turn_diff`). Only tools
+   * that know exactly what they wrote report it (apply_patch); a shell command's writes are not tracked.
+   */
+  fileWrites?: readonly FileWrite[];
+}
+
+/** One file a call wrote or removed. `path` is absolute; null means no file was there. */
+export interface FileWrite {
+  path: string;
+  before: FileContent | null;
+  after: FileContent | null;
+}
+
+export interface FileContent {
+  bytes: Uint8Array;
+  /** Permission bits; null for a new file created with the default mode. */
+  mode: number | null;
 }
 
 export interface Tool<A = unknown> {
@@ -37,6 +55,22 @@ export interface Tool<A = unknown> {
    * resolves with what is known: partial output and an honest note that it was aborted.
    */
   run(args: A, ctx: ToolContext): Promise<ToolResult>;
+  /**
+   * Pure. Says when a call of this tool is really another tool's call — a shell command that runs apply_patch — so
+   * the registry resolves it to that tool: its approvals, events and output, without this tool running at all.
+   * Null for an ordinary call.
+   */
+  redirect?(args: A): Redirect | null;
+}
+
+export type Redirect =
+  | { type: 'run'; tool: Tool<unknown>; args: unknown }
+  /** Recognized but unusable (an apply_patch invocation that cannot be read): the model gets `result`. */
+  | { type: 'respond'; result: ToolResult };
+
+/** A redirect to `tool` whose arguments are type-checked here, where the two tools meet. */
+export function redirectTo<B>(tool: Tool<B>, args: B): Redirect {
+  return { type: 'run', tool: tool as Tool<unknown>, args };
 }
 
 /**

@@ -1,0 +1,167 @@
+/**
+ * Opens the session log for a run: a new one, or an existing one to resume. Owns the log's lock and the crash
+ * record, so however keel ends, the log says how.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { ResponseItem } from '../protocol/index.ts';
+import { endsMidTask, outputsForOpenCalls } from '../core/resume-history.ts';
+import {
+  acquireSessionLock,
+  findSession,
+  isStoreError,
+  latestSession,
+  readSessionLog,
+  SessionLogWriter,
+  type SessionLock,
+  type SessionLog,
+  type SessionSource,
+} from '../store/index.ts';
+import { findRepoRoot, readGitInfo } from '../util/git-info.ts';
+import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
+
+export interface OpenLog {
+  writer: SessionLogWriter;
+  lock: SessionLock;
+  /** Ends the log cleanly: the end record, a last sync, the lock released. Safe to call twice. */
+  close(reason: 'shutdown' | 'crashed', detail?: string): Promise<void>;
+}
+
+const openLogs = new Set<OpenLog>();
+
+/** For exit paths that cannot wait (an uncaught exception): records the crash and frees the locks synchronously. */
+export function closeAllLogsNow(detail: string): void {
+  for (const log of openLogs) {
+    log.writer.recordEnd('crashed', detail);
+    log.writer.flushSync();
+    log.lock.release();
+  }
+  openLogs.clear();
+}
+
+function track(writer: SessionLogWriter, lock: SessionLock): OpenLog {
+  let closed = false;
+  const log: OpenLog = {
+    writer,
+    lock,
+    async close(reason, detail) {
+      if (closed) return;
+      closed = true;
+      openLogs.delete(log);
+      writer.recordEnd(reason, detail);
+      await writer.close();
+      lock.release();
+    },
+  };
+  openLogs.add(log);
+  return log;
+}
+
+function reportWriteError(error: Error): void {
+  process.stderr.write(`keel: warning: the session log cannot be written (${error.message}); the session goes on unrecorded\n`);
+}
+
+export interface NewLogSettings {
+  home: string;
+  sessionId: string;
+  cwd: string;
+  model: string;
+  providerId: string;
+  source: SessionSource;
+  secrets: string[];
+}
+
+export async function openNewLog(settings: NewLogSettings): Promise<OpenLog> {
+  const writer = await SessionLogWriter.create({
+    home: settings.home,
+    meta: {
+      session_id: settings.sessionId,
+      keel_version: VERSION,
+      cwd: settings.cwd,
+      model: settings.model,
+      model_provider: settings.providerId,
+      git: readGitInfo(settings.cwd),
+      source: settings.source,
+    },
+    secrets: settings.secrets,
+    onError: reportWriteError,
+  });
+  return track(writer, await acquireSessionLock(writer.path));
+}
+
+export interface ResumedLog {
+  log: OpenLog;
+  meta: SessionLog['meta'];
+  /** The history to continue, every call answered (the answers are already in the log). */
+  history: ResponseItem[];
+  /** Whether the last task was cut off, so a resume without a prompt has something to continue. */
+  midTask: boolean;
+}
+
+export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefix: string };
+
+/** Finds, locks, reads and reopens a session; calls left open by its end are answered in the log first. */
+export async function resumeLog(home: string, ref: SessionRef, secrets: string[]): Promise<ResumedLog> {
+  const path = await locate(home, ref);
+  let lock: SessionLock;
+  try {
+    lock = await acquireSessionLock(path);
+  } catch (error) {
+    if (isStoreError(error, 'locked')) throw new UsageError(error.message);
+    throw error;
+  }
+  try {
+    const log = await readSessionLog(path);
+    for (const problem of log.problems) {
+      process.stderr.write(`keel: warning: ${path}:${problem.line}: ${problem.message} (this line is left out of the resumed history)\n`);
+    }
+    const writer = await SessionLogWriter.openExisting({ path, keelVersion: VERSION, secrets, onError: reportWriteError });
+    const opened = track(writer, lock);
+    const answers = outputsForOpenCalls(log.items, startedButUnfinished(log));
+    for (const answer of answers) writer.recordItem(answer);
+    // The log must describe a history the API accepts before anything is sent.
+    await writer.flush();
+    const history = [...log.items, ...answers];
+    return { log: opened, meta: log.meta, history, midTask: endsMidTask(history) };
+  } catch (error) {
+    lock.release();
+    if (isStoreError(error, 'newer_format') || isStoreError(error, 'not_a_session')) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function locate(home: string, ref: SessionRef): Promise<string> {
+  if (ref.type === 'last') {
+    const root = findRepoRoot(ref.cwd) ?? ref.cwd;
+    const latest = await latestSession({ home, cwd: root });
+    if (latest === null) {
+      throw new UsageError(`no session was started in ${root} yet: list sessions with "keel sessions --all" and resume one by its id`);
+    }
+    return latest.path;
+  }
+  try {
+    return await findSession({ home, idOrPrefix: ref.idOrPrefix });
+  } catch (error) {
+    if (isStoreError(error, 'not_found') || isStoreError(error, 'ambiguous')) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Calls whose command or patch was recorded as started and never as finished. */
+function startedButUnfinished(log: SessionLog): Set<string> {
+  const started = new Set<string>();
+  for (const { event } of log.events) {
+    if (event.type === 'exec_command_begin' || event.type === 'patch_apply_begin') started.add(event.call_id);
+    if (event.type === 'exec_command_end' || event.type === 'patch_apply_end') started.delete(event.call_id);
+  }
+  return started;
+}
+
+/** The directory a resumed session works in: its own, which must still exist. */
+export function resumedCwd(recorded: string, override: string | undefined): string {
+  if (override !== undefined) return override;
+  if (!existsSync(recorded) || !statSync(recorded).isDirectory()) {
+    throw new UsageError(`the session's directory ${recorded} no longer exists: pass -C DIR to resume it in another directory`);
+  }
+  return recorded;
+}
