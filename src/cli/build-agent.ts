@@ -5,6 +5,7 @@ import type { SessionRecorder } from '../core/session-recorder.ts';
 import type { PromptHistory } from '../core/session.ts';
 import type { ResponseItem } from '../protocol/index.ts';
 import { createModelClient } from '../model/create-model-client.ts';
+import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
 
 export const DEFAULT_MODEL = 'gpt-5-codex';
@@ -42,7 +43,7 @@ export function buildAgent(settings: AgentSettings): Agent {
       apiKey: settings.apiKey,
       idleTimeoutMs: settings.idleTimeoutMs,
     }),
-    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs })],
+    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs }), createApplyPatchTool()],
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,

@@ -1,6 +1,7 @@
 /**
- * `keel demo`: a real session — the real engine, model client and shell tool — against the built-in scripted
- * model, in a fresh temporary git repository. No key, no network.
+ * `keel demo`: a real session — the real engine, model client, shell and apply_patch tools — against the built-in
+ * scripted model, in a fresh temporary git repository: the model looks around, adds a function with a patch and runs
+ * it. No key, no network.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -15,7 +16,21 @@ import { execIo } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
-const DEMO_PROMPT = 'Look around this repository and tell me what it contains.';
+const DEMO_PROMPT = 'Look around this repository, tell me what it contains, and add a farewell function next to greet.';
+
+/** What the scripted model's patch adds to src/greet.js. */
+const ADD_FAREWELL = [
+  '*** Begin Patch',
+  '*** Update File: src/greet.js',
+  '@@ export function greet(name) {',
+  '   return `Hello, ${name}!`;',
+  ' }',
+  '+',
+  '+export function farewell(name) {',
+  '+  return `Goodbye, ${name}!`;',
+  '+}',
+  '*** End Patch',
+].join('\n');
 
 export async function demoCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -72,6 +87,9 @@ function makeDemoRepository(): string {
 }
 
 function demoScript() {
+  // keel's own node, so the check runs whatever PATH a login shell sets up.
+  const node = /^[\w@%+=:,./-]+$/.test(process.execPath) ? process.execPath : `'${process.execPath.replaceAll("'", "'\\''")}'`;
+  const tryIt = `${node} --input-type=module -e "import { farewell } from \\"./src/greet.js\\"; console.log(farewell(\\"keel\\"));"`;
   return [
     respond(
       reasoning('Start by seeing what files the repository has.'),
@@ -79,10 +97,14 @@ function demoScript() {
       functionCall('shell', { command: ['bash', '-lc', 'git ls-files || ls -R'] }, 'call_list'),
     ),
     respond(functionCall('shell', { command: ['bash', '-lc', 'wc -l README.md src/greet.js && git log --oneline'] }, 'call_inspect')),
+    respond(text("Now I'll add `farewell` next to `greet` with a patch."), functionCall('apply_patch', { input: ADD_FAREWELL }, 'call_patch')),
+    respond(functionCall('shell', { command: ['bash', '-lc', `git diff --stat; ${tryIt}`] }, 'call_check')),
     respond(
       text(
         'This is a small JavaScript package, "greeter": `src/greet.js` exports `greet(name)`, which returns a ' +
-          'greeting, and the README describes it. There is one commit so far.',
+          'greeting, and the README describes it. There is one commit so far.\n\n' +
+          'I added `farewell(name)` to `src/greet.js` (4 new lines, not committed yet); `farewell("keel")` returns ' +
+          '"Goodbye, keel!".',
       ),
     ),
   ];

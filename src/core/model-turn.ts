@@ -1,7 +1,8 @@
 /**
  * One turn: a model request (re-sent on transient failures) and the tool work it triggers. Calls are recorded the
  * moment they arrive and run in call order while the stream goes on; every call gets its output recorded before
- * the turn returns — a real one, a partial one when interrupted, or `aborted` when it never started.
+ * the turn returns — a real one, a partial one when interrupted, or `aborted` when it never started. When a
+ * response's tool work changed files, `turn_diff` follows it with the task's diff so far.
  */
 import { callIdOf, isToolCall, messageText, type EventMsg, type ResponseItem, type TokenUsage, type ToolCallItem } from '../protocol/index.ts';
 import type { ModelClient, ModelError, Prompt } from '../model/model-event.ts';
@@ -14,6 +15,7 @@ import type { PromptBuilder } from './prompt-builder.ts';
 import type { SessionRecorder } from './session-recorder.ts';
 import type { TokenTotals } from './token-totals.ts';
 import type { TurnContext } from './turn-context.ts';
+import { TurnDiffTracker } from './turn-diff-tracker.ts';
 
 export interface RetryOptions {
   /** How many times a failed request is re-sent before the error ends the turn. */
@@ -67,6 +69,21 @@ export async function runTurn(deps: TurnDeps, context: TurnContext, signal: Abor
   }
 }
 
+/**
+ * The diff of each task. The session gives every task its own abort controller, so the task's signal identifies it:
+ * the diff starts empty with each task and is dropped with it.
+ */
+const taskDiffs = new WeakMap<AbortSignal, TurnDiffTracker>();
+
+function taskDiff(signal: AbortSignal): TurnDiffTracker {
+  let tracker = taskDiffs.get(signal);
+  if (tracker === undefined) {
+    tracker = new TurnDiffTracker();
+    taskDiffs.set(signal, tracker);
+  }
+  return tracker;
+}
+
 function formatDelay(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
@@ -82,6 +99,8 @@ async function sample(
   let toolCalls = 0;
   let lastAgentMessage: string | null = null;
   let tools: Promise<void> = Promise.resolve();
+  let changedFiles = false;
+  const diff = taskDiff(signal);
   let terminal: { type: 'completed'; responseId: string | null; usage: TokenUsage | null; endTurn: boolean | null } | { type: 'failed'; error: ModelError } | null = null;
 
   for await (const event of deps.client.stream(prompt, signal)) {
@@ -109,7 +128,9 @@ async function sample(
         } else if (isToolCall(item)) {
           record(deps, item, output);
           toolCalls++;
-          tools = tools.then(() => runCall(deps, item, context, signal));
+          tools = tools.then(async () => {
+            if (await runCall(deps, item, context, signal, diff)) changedFiles = true;
+          });
         }
         // Anything else the model echoes back (outputs, user messages) is not part of its answer.
         break;
@@ -125,6 +146,8 @@ async function sample(
     }
   }
   await tools;
+  // Also when interrupted: the files did change, and the diff says how.
+  if (changedFiles) deps.emit({ type: 'turn_diff', unified_diff: diff.diff(context.cwd) });
   if (signal.aborted) return { type: 'aborted' };
   if (terminal === null) {
     // The adapter contract promises a terminal event unless aborted; treat a broken promise as an incomplete stream.
@@ -141,18 +164,41 @@ function record(deps: TurnDeps, item: ResponseItem, output: ResponseItem[]): voi
   output.push(item);
 }
 
-async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext, signal: AbortSignal): Promise<void> {
+/** Runs one call and records its output; true when it changed files (which `diff` then knows about). */
+async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext, signal: AbortSignal, diff: TurnDiffTracker): Promise<boolean> {
   const callId = callIdOf(call);
   // A call nothing can answer is dropped by normalization; running it would produce an output with no home.
-  if (callId === undefined) return;
+  if (callId === undefined) return false;
   let text: string;
+  let changedFiles = false;
   if (signal.aborted) {
     text = ABORTED_OUTPUT;
-  } else {
-    const resolved = deps.registry.resolve(call);
-    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit: deps.emit });
-    text = result.output;
+    recordOutput(deps, call, text);
+    return false;
   }
+  // A tool's end event waits until its output is recorded: whoever sees the end (a front end, the log) can rely on
+  // the output being on disk, so a kill right after it never loses a result that was already known.
+  const heldEnds: EventMsg[] = [];
+  const emit = (msg: EventMsg): void => {
+    if (msg.type === 'exec_command_end' || msg.type === 'patch_apply_end') heldEnds.push(msg);
+    else deps.emit(msg);
+  };
+  try {
+    const resolved = deps.registry.resolve(call);
+    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit });
+    text = result.output;
+    if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
+      diff.record(result.fileWrites);
+      changedFiles = true;
+    }
+    recordOutput(deps, call, text);
+  } finally {
+    for (const end of heldEnds) deps.emit(end);
+  }
+  return changedFiles;
+}
+
+function recordOutput(deps: TurnDeps, call: ToolCallItem, text: string): void {
   const item = outputFor(call, text);
   deps.history.record(item);
   deps.recorder.recordItem(item);

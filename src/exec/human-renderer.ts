@@ -3,7 +3,7 @@
  * `keel exec "…" > answer.txt` captures just the answer). An assistant message is held back until something
  * follows it, because only the last one of a task goes to stdout.
  */
-import type { Event, EventMsg, TokenUsage } from '../protocol/index.ts';
+import type { Event, EventMsg, FileChange, TokenUsage } from '../protocol/index.ts';
 import { quoteArgv } from './shell-quote.ts';
 import type { Style } from './style.ts';
 
@@ -26,10 +26,14 @@ const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
 
 /** How many trailing lines of a command's output are shown once it ends. */
 const OUTPUT_TAIL_LINES = 8;
+/** How many lines of a failed patch's explanation are shown (the model gets all of it). */
+const PATCH_ERROR_LINES = 8;
 
 export class HumanRenderer {
   private heldMessage: string | null = null;
   private tokens: TokenUsage | null = null;
+  /** The session's working directory: patch paths are shown relative to it. */
+  private cwd = '';
   private readonly commands = new Map<string, { command: string }>();
 
   constructor(private readonly options: HumanRendererOptions) {}
@@ -47,6 +51,7 @@ export class HumanRenderer {
       case 'session_configured':
         err(style.dim(`keel ${this.options.version} · model ${msg.model} · session ${msg.session_id}`));
         err(style.dim(`workdir ${msg.cwd}`));
+        this.cwd = msg.cwd;
         break;
       case 'user_message':
         err(`${style.bold('›')} ${msg.message}`);
@@ -74,12 +79,22 @@ export class HumanRenderer {
         this.commands.delete(msg.call_id);
         break;
       }
-      case 'patch_apply_begin':
-        err(`${style.cyan('✎')} applying a patch to ${Object.keys(msg.changes).join(', ')}`);
+      case 'patch_apply_begin': {
+        const files = Object.entries(msg.changes).map(([path, change]) => `  ${changeLine(this.relative(path), change, (to) => this.relative(to))}`);
+        err(`${style.cyan('✎')} apply_patch`);
+        for (const line of files) err(line);
         break;
-      case 'patch_apply_end':
-        err(msg.success ? style.green('  ✓ patch applied') : style.red(`  ✗ patch failed: ${msg.stderr.trim()}`));
+      }
+      case 'patch_apply_end': {
+        if (msg.success) {
+          err(style.green('  ✓ patch applied'));
+          break;
+        }
+        const [first = '', ...rest] = msg.stderr.trim().split('\n');
+        err(style.red(`  ✗ patch failed: ${first}`));
+        for (const line of headLines(rest.filter((line) => line.trim() !== ''), PATCH_ERROR_LINES)) err(style.dim(`    ${line}`));
         break;
+      }
       case 'stream_error':
         err(style.yellow(`⟳ ${msg.message}`));
         break;
@@ -111,12 +126,39 @@ export class HumanRenderer {
     }
   }
 
+  private relative(path: string): string {
+    const prefix = this.cwd.endsWith('/') ? this.cwd : `${this.cwd}/`;
+    return this.cwd !== '' && path.startsWith(prefix) ? path.slice(prefix.length) : path;
+  }
+
   /** An assistant message followed by more work was not the final answer: it goes to stderr. */
   private releaseHeldMessage(): void {
     if (this.heldMessage === null) return;
     this.options.stderr(`${this.heldMessage}\n`);
     this.heldMessage = null;
   }
+}
+
+/** `A path`, `D path`, `M path (+n -m)` or `R old → new (+n -m)`, like git's name-status. */
+function changeLine(path: string, change: FileChange, relative: (path: string) => string): string {
+  switch (change.type) {
+    case 'add':
+      return `A ${path}`;
+    case 'delete':
+      return `D ${path}`;
+    case 'update': {
+      // After the two header lines, every line starting with + or - is one added or removed line.
+      const lines = change.unified_diff.split('\n').slice(2);
+      const added = lines.filter((line) => line.startsWith('+')).length;
+      const removed = lines.filter((line) => line.startsWith('-')).length;
+      const name = change.move_path === null ? `M ${path}` : `R ${path} → ${relative(change.move_path)}`;
+      return `${name} (+${added} -${removed})`;
+    }
+  }
+}
+
+function headLines(lines: string[], count: number): string[] {
+  return lines.length <= count ? lines : [...lines.slice(0, count), `… (${lines.length - count} more lines)`];
 }
 
 function tailLines(text: string, count: number): string[] {

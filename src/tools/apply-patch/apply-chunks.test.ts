@@ -133,3 +133,32 @@ describe('applyChunks: diagnostics', () => {
     expect(shown).toEqual([26, 27, 28, 29, 30, 31, 32, 33, 34, 35]);
   });
 });
+
+describe('applyChunks: the changed regions it reports', () => {
+  /** The spans of an update, and whether replaying them on the old lines gives the new ones. */
+  function spansOf(file: string, ...body: string[]) {
+    const parsed = parsePatch(['*** Begin Patch', '*** Update File: f', ...body, '*** End Patch'].join('\n'));
+    if (parsed.type !== 'parsed' || parsed.patch.hunks[0]!.type !== 'update') throw new Error('bad test patch');
+    const decoded = decodeText(Buffer.from(file, 'utf8'));
+    if (decoded.type !== 'text') throw new Error('bad test file');
+    const result = applyChunks(decoded.file, parsed.patch.hunks[0]!.chunks);
+    if (result.type !== 'updated') throw new Error('did not apply');
+    const before = decoded.file.lines;
+    const replayed: string[] = [];
+    let position = 0;
+    for (const span of result.spans) {
+      replayed.push(...before.slice(position, span.oldStart), ...result.file.lines.slice(span.newStart, span.newEnd));
+      position = span.oldEnd;
+    }
+    replayed.push(...before.slice(position));
+    return { spans: result.spans, replays: JSON.stringify(replayed) === JSON.stringify(result.file.lines) };
+  }
+
+  it('starts an insertion where the new file stands, whether it comes first or after a deletion', () => {
+    expect(spansOf('a\nc\n', ' a', '+b', ' c')).toEqual({ spans: [{ oldStart: 1, oldEnd: 1, newStart: 1, newEnd: 2 }], replays: true });
+    expect(spansOf('a\nb\nc\n', ' a', '+x', '-b', ' c')).toEqual({ spans: [{ oldStart: 1, oldEnd: 2, newStart: 1, newEnd: 2 }], replays: true });
+    expect(spansOf('a\nb\nc\n', ' a', '-b', '+x', '+y', ' c')).toEqual({ spans: [{ oldStart: 1, oldEnd: 2, newStart: 1, newEnd: 3 }], replays: true });
+    expect(spansOf('a\nb\n', '@@ a', ' b', '+', '+c').replays).toBe(true);
+    expect(spansOf('a\nb\nc\nd\n', '@@', '+0', ' a', '@@', ' c', '+C', ' d').replays).toBe(true);
+  });
+});

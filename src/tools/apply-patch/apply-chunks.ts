@@ -217,9 +217,11 @@ function splice(file: TextFile, replacements: Replacement[]): { file: TextFile; 
         position++;
         span.oldEnd = position;
       } else {
+        // The span opens before the line is counted: an insertion starts where the new file stands now.
+        const span = change();
         pieces.push({ type: 'add', text: line.text });
         newLength++;
-        change().newEnd = newLength;
+        span.newEnd = newLength;
       }
     }
   }

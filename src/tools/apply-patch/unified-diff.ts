@@ -37,9 +37,15 @@ export function coarseSpans(before: TextFile, after: TextFile): Span[] {
  * difference except, possibly, the final line break the planner adds to a file that lacked one (handled here).
  */
 export function unifiedDiff(before: TextFile, after: TextFile, spans: readonly Span[], oldLabel: string, newLabel: string): string {
+  const hunks = diffHunks(before, after, spans);
+  return hunks === '' ? '' : `--- a/${oldLabel}\n+++ b/${newLabel}\n${hunks}`;
+}
+
+/** The `@@` hunks alone (each line ending in a line break), for callers that write their own file headers. */
+export function diffHunks(before: TextFile, after: TextFile, spans: readonly Span[]): string {
   const all = withFinalNewlineChange(before, after, spans);
   if (all.length === 0) return '';
-  const out: string[] = [`--- a/${oldLabel}`, `+++ b/${newLabel}`];
+  const out: string[] = [];
   const oldCount = before.lines.length;
   const oldLacksEol = oldCount > 0 && before.eols[oldCount - 1] === '';
   const newCount = after.lines.length;

@@ -4,14 +4,18 @@
  * Events, per call: nothing when the call was aborted before it started; otherwise one `exec_command_begin`, any
  * number of `exec_command_output_delta` (at most `maxOutputDeltas`), and exactly one `exec_command_end` — also on
  * timeout, spawn failure and abort. `run` resolves only after every process of the command is gone.
+ *
+ * A command that runs apply_patch never gets here: `redirect` sends it to the apply_patch engine.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { HeadTailBuffer } from '../../util/head-tail-buffer.ts';
 import type { TruncationLimits } from '../../util/truncate.ts';
+import { createApplyPatchTool } from '../apply-patch/patch-tool.ts';
 import type { Tool, ToolContext, ToolResult } from '../tool.ts';
 import { COMMAND_DESCRIPTION, SHELL_DESCRIPTION, timeoutDescription, WORKDIR_DESCRIPTION } from './description.ts';
 import { runCommand, type CommandRun } from './run-command.ts';
+import { patchRedirect } from './patch-redirect.ts';
 import { parseShellArgs, type ShellArgs } from './shell-args.ts';
 import { reportRun } from './shell-report.ts';
 import type { StopStep } from './stop-escalation.ts';
@@ -36,6 +40,8 @@ const WORKDIR_EXIT_CODE = 127;
 
 export function createShellTool(options: ShellToolOptions = {}): Tool<ShellArgs> {
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
+  // Whether or not apply_patch is offered as a tool, models call it through the shell; it is always understood.
+  const patchTool = createApplyPatchTool();
   return {
     name: 'shell',
     kind: 'exec',
@@ -56,6 +62,7 @@ export function createShellTool(options: ShellToolOptions = {}): Tool<ShellArgs>
       },
     },
     parse: parseShellArgs,
+    redirect: (args) => patchRedirect(args, patchTool),
     run: (args, ctx) => runShell(args, ctx, { ...options, defaultTimeoutMs }),
   };
 }

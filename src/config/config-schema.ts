@@ -1,0 +1,77 @@
+/**
+ * Every key keel reads from config.toml, with the shape it must have. A "layer" is what one source (the user
+ * file, a project file, a profile, the `-c` overrides, the command line) says; `profile` and `[profiles.*]` exist
+ * only at the top of a file, so a profile cannot name another profile.
+ */
+import type { WireApi } from '../model/index.ts';
+import { APPROVAL_ORDER, INHERIT_ORDER, SANDBOX_ORDER } from './policy-order.ts';
+import {
+  flag,
+  httpUrl,
+  oneOf,
+  pathList,
+  table,
+  tableMap,
+  text,
+  textList,
+  textMap,
+  wholeNumber,
+  type Infer,
+} from './field-spec.ts';
+
+export const WIRE_APIS = ['responses', 'chat'] as const satisfies readonly WireApi[];
+export const HISTORY_PERSISTENCE = ['save-all', 'none'] as const;
+
+/** Retries are capped so that a typo (`1000`) cannot keep a session re-sending for hours. */
+const MAX_RETRIES = 100;
+
+export const providerSpec = table({
+  name: text(),
+  base_url: httpUrl(),
+  env_key: text(),
+  wire_api: oneOf(WIRE_APIS),
+  query_params: textMap(),
+  http_headers: textMap(),
+  request_max_retries: wholeNumber(0, MAX_RETRIES),
+  stream_max_retries: wholeNumber(0, MAX_RETRIES),
+  stream_idle_timeout_ms: wholeNumber(1),
+});
+
+export const layerSpec = table({
+  model: text(),
+  model_provider: text(),
+  /** Which provider `--oss` selects; "ollama" unless set. */
+  oss_provider: text(),
+  model_providers: tableMap(providerSpec),
+  approval_policy: oneOf(APPROVAL_ORDER),
+  sandbox_mode: oneOf(SANDBOX_ORDER),
+  sandbox_workspace_write: table({
+    writable_roots: pathList(),
+    network_access: flag(),
+  }),
+  shell_environment_policy: table({
+    inherit: oneOf(INHERIT_ORDER),
+    ignore_default_excludes: flag(),
+    exclude: textList(),
+    set: textMap(),
+    include_only: textList(),
+  }),
+  /** An empty array turns the hook off (a profile can silence a notifier the file sets). */
+  notify: textList(),
+  history: table({
+    persistence: oneOf(HISTORY_PERSISTENCE),
+    max_bytes: wholeNumber(1),
+  }),
+  project_doc_max_bytes: wholeNumber(0),
+  stateful: flag(),
+});
+
+export const fileSpec = table({
+  ...layerSpec.fields,
+  profile: text(),
+  profiles: tableMap(layerSpec),
+});
+
+export type ProviderLayer = Infer<typeof providerSpec>;
+export type ConfigLayer = Infer<typeof layerSpec>;
+export type ConfigFileLayer = Infer<typeof fileSpec>;

@@ -1,0 +1,96 @@
+/**
+ * Stacks the validated layers (lowest first), fills in what no layer set, checks what only the whole can show (a
+ * custom provider without a `base_url`, a `model_provider` nobody defines) and freezes the result.
+ */
+import { ConfigError, invalidValue, quotedList } from './config-error.ts';
+import type { ConfigLayer, ProviderLayer } from './config-schema.ts';
+import { PROVIDER_DEFAULTS, type KeelConfig, type ProviderConfig } from './keel-config.ts';
+import { mergeLayers } from './merge-layers.ts';
+import { describeValue, formatKeyPath, setOwn } from './validate-table.ts';
+
+export interface LabelledLayer {
+  /** Names the source in messages: a file's path, `-c …`, `command line`. */
+  label: string;
+  layer: ConfigLayer;
+}
+
+/** `layers[0]` must be the defaults layer, which sets every field except providers' optional ones. */
+export function resolveConfig(layers: readonly LabelledLayer[], profile: string | null): KeelConfig {
+  const merged = mergeLayers(...layers.map((source) => source.layer));
+  const providers: Record<string, ProviderConfig> = {};
+  for (const [id, provider] of Object.entries(merged.model_providers ?? {})) {
+    setOwn(providers, id, completeProvider(id, provider, layers));
+  }
+  const providerId = required(merged.model_provider);
+  if (!Object.hasOwn(providers, providerId)) {
+    const setter = [...layers].reverse().find((source) => source.layer.model_provider !== undefined);
+    const known = Object.keys(providers).sort();
+    throw new ConfigError(
+      { kind: 'unknown_provider', provider: providerId, known },
+      `${setter?.label ?? 'config'}: model_provider: ${describeValue(providerId)} is not a known provider; known: ${quotedList(known, 'and')} ` +
+        `(define it in a [model_providers.${formatKeyPath([providerId])}] table)`,
+    );
+  }
+  const workspace = required(merged.sandbox_workspace_write);
+  const environment = required(merged.shell_environment_policy);
+  const history = required(merged.history);
+  const notify = required(merged.notify);
+  const config: KeelConfig = {
+    model: required(merged.model),
+    model_provider: providerId,
+    oss_provider: required(merged.oss_provider),
+    model_providers: providers,
+    approval_policy: required(merged.approval_policy),
+    sandbox_mode: required(merged.sandbox_mode),
+    sandbox_workspace_write: {
+      writable_roots: required(workspace.writable_roots),
+      network_access: required(workspace.network_access),
+    },
+    shell_environment_policy: {
+      inherit: required(environment.inherit),
+      ignore_default_excludes: required(environment.ignore_default_excludes),
+      exclude: required(environment.exclude),
+      set: required(environment.set),
+      include_only: required(environment.include_only),
+    },
+    notify: notify.length === 0 ? null : notify,
+    history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
+    project_doc_max_bytes: required(merged.project_doc_max_bytes),
+    stateful: required(merged.stateful),
+    profile,
+  };
+  return deepFreeze(config);
+}
+
+function completeProvider(id: string, provider: ProviderLayer, layers: readonly LabelledLayer[]): ProviderConfig {
+  if (provider.base_url === undefined) {
+    // Blame the first source that mentions the provider: that is where its definition starts.
+    const origin = layers.find((source) => source.layer.model_providers !== undefined && Object.hasOwn(source.layer.model_providers, id));
+    throw invalidValue(origin?.label ?? 'config', formatKeyPath(['model_providers', id, 'base_url']), 'an http:// or https:// URL', null);
+  }
+  return {
+    name: provider.name ?? id,
+    base_url: provider.base_url,
+    env_key: provider.env_key ?? null,
+    wire_api: provider.wire_api ?? PROVIDER_DEFAULTS.wire_api,
+    query_params: provider.query_params ?? {},
+    http_headers: provider.http_headers ?? {},
+    request_max_retries: provider.request_max_retries ?? PROVIDER_DEFAULTS.request_max_retries,
+    stream_max_retries: provider.stream_max_retries ?? PROVIDER_DEFAULTS.stream_max_retries,
+    stream_idle_timeout_ms: provider.stream_idle_timeout_ms ?? PROVIDER_DEFAULTS.stream_idle_timeout_ms,
+  };
+}
+
+/** The defaults layer sets every field, so a gap here is a bug in keel, not in the user's file. */
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('keel bug: the defaults layer leaves a config field unset');
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
