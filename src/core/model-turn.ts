@@ -15,7 +15,7 @@ import type { PromptBuilder } from './prompt-builder.ts';
 import type { SessionRecorder } from './session-recorder.ts';
 import type { TokenTotals } from './token-totals.ts';
 import type { TurnContext } from './turn-context.ts';
-import { TurnDiffTracker } from './turn-diff-tracker.ts';
+import type { TurnDiffTracker } from './turn-diff-tracker.ts';
 
 export interface RetryOptions {
   /** How many times a failed request is re-sent before the error ends the turn. */
@@ -31,6 +31,8 @@ export interface TurnDeps {
   recorder: SessionRecorder;
   retry: RetryOptions;
   tokens: TokenTotals;
+  /** The changes of the running task so far; a new tracker for each task. */
+  diff: TurnDiffTracker;
   /** Emits an event of the running task. */
   emit(msg: EventMsg): void;
 }
@@ -69,21 +71,6 @@ export async function runTurn(deps: TurnDeps, context: TurnContext, signal: Abor
   }
 }
 
-/**
- * The diff of each task. The session gives every task its own abort controller, so the task's signal identifies it:
- * the diff starts empty with each task and is dropped with it.
- */
-const taskDiffs = new WeakMap<AbortSignal, TurnDiffTracker>();
-
-function taskDiff(signal: AbortSignal): TurnDiffTracker {
-  let tracker = taskDiffs.get(signal);
-  if (tracker === undefined) {
-    tracker = new TurnDiffTracker();
-    taskDiffs.set(signal, tracker);
-  }
-  return tracker;
-}
-
 function formatDelay(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
@@ -100,7 +87,7 @@ async function sample(
   let lastAgentMessage: string | null = null;
   let tools: Promise<void> = Promise.resolve();
   let changedFiles = false;
-  const diff = taskDiff(signal);
+  const diff = deps.diff;
   let terminal: { type: 'completed'; responseId: string | null; usage: TokenUsage | null; endTurn: boolean | null } | { type: 'failed'; error: ModelError } | null = null;
 
   for await (const event of deps.client.stream(prompt, signal)) {

@@ -14,6 +14,7 @@ import { runTurn, type TurnDeps } from './model-turn.ts';
 import { PromptBuilder } from './prompt-builder.ts';
 import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import { TokenTotals } from './token-totals.ts';
+import { TurnDiffTracker } from './turn-diff-tracker.ts';
 import { applyOverrides, type TurnContext } from './turn-context.ts';
 
 export interface SessionOptions {
@@ -55,7 +56,7 @@ export class Session {
   private context: TurnContext;
   private readonly history: ConversationHistory;
   private readonly recorder: SessionRecorder;
-  private readonly turnDeps: Omit<TurnDeps, 'emit'>;
+  private readonly turnDeps: Omit<TurnDeps, 'emit' | 'diff'>;
   private running: RunningTask | null = null;
   private readonly ops = new EventStream<Submission>();
   private closed = false;
@@ -175,7 +176,7 @@ export class Session {
 
   private async runTask(task: RunningTask, items: MessageInput | null): Promise<void> {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
-    const deps: TurnDeps = { ...this.turnDeps, emit };
+    const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker() };
     const signal = task.controller.signal;
     emit({ type: 'task_started', model_context_window: null });
     if (this.history.items.length === 0) this.recordItem(this.environmentMessage());
