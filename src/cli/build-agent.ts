@@ -5,31 +5,31 @@ import type { SessionRecorder } from '../core/session-recorder.ts';
 import type { PromptHistory } from '../core/session.ts';
 import type { ResponseItem } from '../protocol/index.ts';
 import { createModelClient } from '../model/create-model-client.ts';
+import type { ModelClientConfig } from '../model/index.ts';
+import type { Notifier } from '../core/notify-hook.ts';
 import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
-
-export const DEFAULT_MODEL = 'gpt-5-codex';
 
 export interface AgentSettings {
   model: string;
   cwd: string;
-  baseUrl: string;
-  apiKey: string | undefined;
-  wireApi?: 'responses' | 'chat';
-  providerId?: string;
+  /** The provider's client settings, API key included. */
+  client: ModelClientConfig;
+  providerId: string;
   stateful: boolean;
   maxRetries: number;
-  idleTimeoutMs: number;
   shellTimeoutMs: number;
   sessionId?: string;
   recorder?: SessionRecorder;
   initialHistory?: readonly ResponseItem[];
   promptHistory?: PromptHistory;
+  userInstructions?: string | null;
+  notifier?: Notifier;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
   return createAgent({
-    providerId: settings.providerId ?? 'openai',
+    providerId: settings.providerId,
     context: {
       model: settings.model,
       cwd: settings.cwd,
@@ -37,12 +37,7 @@ export function buildAgent(settings: AgentSettings): Agent {
       approvalPolicy: 'never',
       sandboxPolicy: { type: 'danger-full-access' },
     },
-    client: createModelClient({
-      wireApi: settings.wireApi ?? 'responses',
-      baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
-      idleTimeoutMs: settings.idleTimeoutMs,
-    }),
+    client: createModelClient(settings.client),
     tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs }), createApplyPatchTool()],
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
@@ -51,5 +46,7 @@ export function buildAgent(settings: AgentSettings): Agent {
     recorder: settings.recorder,
     initialHistory: settings.initialHistory,
     promptHistory: settings.promptHistory,
+    userInstructions: settings.userInstructions,
+    notifier: settings.notifier,
   });
 }

@@ -47,11 +47,9 @@ export async function demoCommand(args: string[]): Promise<number> {
       model: 'scripted-demo',
       providerId: 'scripted',
       cwd: repo,
-      baseUrl: server.url,
-      apiKey: undefined,
+      client: { wireApi: 'responses', baseUrl: server.url, idleTimeoutMs: 30_000 },
       stateful: false,
       maxRetries: 2,
-      idleTimeoutMs: 30_000,
       shellTimeoutMs: 30_000,
     });
     const code = await runExec({ agent, prompt: DEMO_PROMPT, json: false, outputLastMessage: null, version: VERSION, style, io: execIo() });

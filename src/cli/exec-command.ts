@@ -10,14 +10,13 @@ import { colorWanted, createStyle } from '../exec/style.ts';
 import { randomUUID } from 'node:crypto';
 import type { ResponseItem } from '../protocol/index.ts';
 import { appendPrompt, keelHome } from '../store/index.ts';
-import { buildAgent, DEFAULT_MODEL } from './build-agent.ts';
+import { buildAgent } from './build-agent.ts';
+import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
-
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const resuming = argv[0] === 'resume';
@@ -26,30 +25,36 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${resuming ? EXEC_RESUME_HELP : EXEC_HELP}\n`);
     return 0;
   }
-  const apiKey = env.OPENAI_API_KEY?.trim() || undefined;
-  const baseUrl = env.OPENAI_BASE_URL?.trim() || undefined;
-  if (apiKey === undefined && baseUrl === undefined) {
-    throw new UsageError(
-      'no model to talk to: set OPENAI_API_KEY to use OpenAI, or OPENAI_BASE_URL to use an OpenAI-compatible server ' +
-        '(for example OPENAI_BASE_URL=http://localhost:11434/v1). Try "keel demo" to see keel work without either.',
-    );
-  }
   const home = keelHome(env);
-  const secrets = apiKey === undefined ? [] : [apiKey];
-  const session = resuming ? await resumeTarget(values, positionals, home, secrets) : await newTarget(values, positionals, home, secrets);
-  const promptHistory = {
-    append: (text: string) => appendPrompt({ home, sessionId: session.sessionId, text, secrets }),
-  };
+  const workdir = values.cd === undefined ? process.cwd() : resolveWorkdir(values.cd);
+  const settings = await resolveRunSettings({
+    home,
+    cwd: workdir,
+    env,
+    profile: values.profile,
+    overrides: values.config ?? [],
+    flags: { model: values.model, oss: values.oss, stateful: values.stateful },
+    maxRetries: optionalInteger(values['stream-max-retries'], '--stream-max-retries', true),
+    idleTimeoutMs: optionalInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms'),
+  });
+  const secrets = settings.client.apiKey === undefined ? [] : [settings.client.apiKey];
+  const session = resuming
+    ? await resumeTarget(values, positionals, home, secrets)
+    : await newTarget(values, positionals, home, secrets, settings);
+  const promptHistory = settings.saveHistory
+    ? { append: (text: string) => appendPrompt({ home, sessionId: session.sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
+    : undefined;
   try {
     const agent = buildAgent({
-      model: session.model,
+      model: values.model ?? session.model ?? settings.model,
       cwd: session.cwd,
-      baseUrl: baseUrl ?? OPENAI_BASE_URL,
-      apiKey,
-      stateful: values.stateful === true,
-      maxRetries: positiveInteger(values['stream-max-retries'], '--stream-max-retries', 5, true),
-      idleTimeoutMs: positiveInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms', 300_000),
-      shellTimeoutMs: positiveInteger(values['shell-timeout-ms'], '--shell-timeout-ms', 120_000),
+      client: settings.client,
+      providerId: settings.providerId,
+      stateful: settings.stateful,
+      maxRetries: settings.maxRetries,
+      shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms') ?? 120_000,
+      userInstructions: settings.userInstructions,
+      notifier: settings.notifier,
       sessionId: session.sessionId,
       recorder: session.log.writer,
       initialHistory: session.history,
@@ -74,14 +79,15 @@ type ExecValues = ReturnType<typeof parseExecArgs>['values'];
 interface Target {
   sessionId: string;
   cwd: string;
-  model: string;
+  /** The model a resumed session used; null for a new session (the configured one). */
+  model: string | null;
   log: OpenLog;
   history: ResponseItem[];
   /** null: continue the cut-off task. */
   prompt: string | null;
 }
 
-async function newTarget(values: ExecValues, positionals: string[], home: string, secrets: string[]): Promise<Target> {
+async function newTarget(values: ExecValues, positionals: string[], home: string, secrets: string[], settings: RunSettings): Promise<Target> {
   if (positionals.length > 1) {
     throw new UsageError(`exec takes one prompt, got ${positionals.length} arguments: quote the prompt ("keel exec 'fix the tests'")`);
   }
@@ -89,9 +95,8 @@ async function newTarget(values: ExecValues, positionals: string[], home: string
   const cwd = resolveWorkdir(values.cd);
   const prompt = await readPrompt(positionals[0]);
   const sessionId = randomUUID();
-  const model = values.model ?? DEFAULT_MODEL;
-  const log = await openNewLog({ home, sessionId, cwd, model, providerId: 'openai', source: 'exec', secrets });
-  return { sessionId, cwd, model, log, history: [], prompt };
+  const log = await openNewLog({ home, sessionId, cwd, model: settings.model, providerId: settings.providerId, source: 'exec', secrets });
+  return { sessionId, cwd, model: null, log, history: [], prompt };
 }
 
 async function resumeTarget(values: ExecValues, positionals: string[], home: string, secrets: string[]): Promise<Target> {
@@ -113,8 +118,7 @@ async function resumeTarget(values: ExecValues, positionals: string[], home: str
         `the last task of session ${resumed.meta.session_id} had finished: give a prompt to go on ("keel exec resume ${resumed.meta.session_id} '…'")`,
       );
     }
-    const model = values.model ?? resumed.meta.model;
-    return { sessionId: resumed.meta.session_id, cwd, model, log: resumed.log, history: resumed.history, prompt };
+    return { sessionId: resumed.meta.session_id, cwd, model: resumed.meta.model, log: resumed.log, history: resumed.history, prompt };
   } catch (error) {
     await resumed.log.close('shutdown');
     throw error;
@@ -137,6 +141,9 @@ function parseExecArgs(argv: string[]) {
         'stream-idle-timeout-ms': { type: 'string' },
         'shell-timeout-ms': { type: 'string' },
         last: { type: 'boolean' },
+        profile: { type: 'string', short: 'p' },
+        config: { type: 'string', short: 'c', multiple: true },
+        oss: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -164,8 +171,9 @@ async function readPrompt(arg: string | undefined): Promise<string> {
   return text;
 }
 
-function positiveInteger(raw: string | undefined, flag: string, fallback: number, allowZero = false): number {
-  if (raw === undefined) return fallback;
+/** A whole number given on the command line, or undefined when the flag is absent. */
+function optionalInteger(raw: string | undefined, flag: string, allowZero = false): number | undefined {
+  if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
     throw new UsageError(`${flag} expects a ${allowZero ? 'non-negative' : 'positive'} whole number, got "${raw}"`);

@@ -17,7 +17,7 @@ Environment:
   OPENAI_API_KEY     the API key sent as a bearer token
   OPENAI_BASE_URL    the API's base URL (default https://api.openai.com/v1); point it at any
                      OpenAI-compatible server, e.g. http://localhost:8000/v1
-  KEEL_HOME          where keel keeps its files (default ~/.keel)
+  KEEL_HOME          where keel keeps its files (default ~/.keel), including config.toml
 
 Every session is recorded as it happens in $KEEL_HOME/sessions/ (mode 0600, no API keys), so it can be
 resumed whatever ended it. Prompts are kept in $KEEL_HOME/history.jsonl.
@@ -31,7 +31,11 @@ when the argument is "-" or missing (keel never waits for a terminal: give a pro
 Progress goes to stderr; the final answer goes to stdout.
 
 Options:
-  -m, --model NAME                 the model to use (default ${'gpt-5-codex'})
+  -m, --model NAME                 the model to use (default: config.toml's model, else gpt-5-codex)
+  -p, --profile NAME               use the [profiles.NAME] table of config.toml
+  -c, --config KEY=VALUE           override one config.toml key for this run (VALUE is TOML, else a string);
+                                   repeatable, e.g. -c model_provider=ollama -c 'notify=["notify-send"]'
+      --oss                        use the local provider (Ollama at http://localhost:11434/v1 unless configured)
   -C, --cd DIR                     work in DIR instead of the current directory
       --json                       print every event as one JSON line on stdout (first line: a header with the
                                    format version and the session id)

@@ -13,6 +13,7 @@ import { ConversationHistory } from './history.ts';
 import { runTurn, type TurnDeps } from './model-turn.ts';
 import { PromptBuilder } from './prompt-builder.ts';
 import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
+import type { Notifier } from './notify-hook.ts';
 import { TokenTotals } from './token-totals.ts';
 import { TurnDiffTracker } from './turn-diff-tracker.ts';
 import { applyOverrides, type TurnContext } from './turn-context.ts';
@@ -33,6 +34,10 @@ export interface SessionOptions {
   initialHistory?: readonly ResponseItem[];
   /** Where `add_to_history` puts submitted prompts (the prompt history file); absent: nothing is kept. */
   promptHistory?: PromptHistory;
+  /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
+  userInstructions?: string | null;
+  /** Told about each completed task (the notify hook). Must return at once and never throw. */
+  notifier?: Notifier;
 }
 
 export interface PromptHistory {
@@ -179,12 +184,16 @@ export class Session {
     const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker() };
     const signal = task.controller.signal;
     emit({ type: 'task_started', model_context_window: null });
-    if (this.history.items.length === 0) this.recordItem(this.environmentMessage());
-    if (items !== null) this.addUserInput(items, emit);
+    if (this.history.items.length === 0) {
+      if (this.options.userInstructions) this.recordItem(userMessage(this.options.userInstructions));
+      this.recordItem(this.environmentMessage());
+    }
+    const inputs: string[] = [];
+    if (items !== null) inputs.push(this.addUserInput(items, emit));
     let lastAgentMessage: string | null = null;
     let aborted = false;
     for (;;) {
-      for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
+      for (const queued of task.pending.splice(0)) inputs.push(this.addUserInput(queued, emit));
       const outcome = await runTurn(deps, this.context, signal);
       if (outcome.type === 'aborted') {
         aborted = true;
@@ -211,6 +220,7 @@ export class Session {
     await this.recorder.flush();
     this.finish(task);
     emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
+    this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });
     await this.recorder.flush();
   }
 
@@ -222,10 +232,11 @@ export class Session {
     if (this.running === task) this.running = null;
   }
 
-  private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): void {
+  private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): string {
     const text = items.map((item) => (item.type === 'text' ? item.text : `[image: ${item.image_url}]`)).join('\n');
     this.recordItem(userMessage(text));
     emit({ type: 'user_message', message: text });
+    return text;
   }
 
   private environmentMessage(): ResponseItem {

@@ -1,0 +1,105 @@
+/**
+ * Everything a run needs that comes from configuration: config.toml (with the project's file, the profile and
+ * `-c` overrides) merged with the command line, then cut into the slices the engine's parts take.
+ */
+import { spawn } from 'node:child_process';
+import type { ModelClientConfig } from '../model/index.ts';
+import {
+  historySettings,
+  isConfigError,
+  loadConfig,
+  notifyCommand,
+  projectDocMaxBytes,
+  providerSettings,
+  retrySettings,
+  selectedProvider,
+  type ConfigFlags,
+} from '../config/index.ts';
+import { createNotifier, type Notifier } from '../core/notify-hook.ts';
+import { loadProjectInstructions, readTextFileOrNull } from '../core/project-instructions.ts';
+import { findRepoRoot } from '../util/git-info.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface RunSettings {
+  model: string;
+  providerId: string;
+  client: ModelClientConfig;
+  maxRetries: number;
+  saveHistory: boolean;
+  historyMaxBytes: number;
+  stateful: boolean;
+  notifier: Notifier;
+  /** The AGENTS.md message, or null when there is none. */
+  userInstructions: string | null;
+}
+
+export interface RunSettingsInput {
+  home: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  profile?: string;
+  overrides: string[];
+  flags: ConfigFlags;
+  /** Command-line values that beat the config. */
+  maxRetries?: number;
+  idleTimeoutMs?: number;
+}
+
+export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSettings> {
+  let loaded;
+  try {
+    loaded = await loadConfig({ home: input.home, cwd: input.cwd, env: input.env, profile: input.profile, overrides: input.overrides, flags: input.flags });
+  } catch (error) {
+    if (isConfigError(error)) throw new UsageError(error.message);
+    throw error;
+  }
+  const { config } = loaded;
+  for (const warning of loaded.warnings) process.stderr.write(`keel: warning: ${warning}\n`);
+  const client = providerClient(config, input.env);
+  const retry = retrySettings(config);
+  const history = historySettings(config);
+  const instructions = await loadProjectInstructions({
+    cwd: input.cwd,
+    repoRoot: findRepoRoot(input.cwd),
+    home: input.home,
+    maxBytes: projectDocMaxBytes(config),
+    readFile: readTextFileOrNull,
+  });
+  for (const problem of instructions.problems) process.stderr.write(`keel: warning: ${problem}\n`);
+  return {
+    model: config.model,
+    providerId: config.model_provider,
+    client: { ...client, idleTimeoutMs: input.idleTimeoutMs ?? client.idleTimeoutMs ?? retry.streamIdleTimeoutMs },
+    maxRetries: input.maxRetries ?? retry.streamMaxRetries,
+    saveHistory: history.save,
+    historyMaxBytes: history.maxBytes,
+    stateful: config.stateful,
+    notifier: createNotifier({
+      command: notifyCommand(config),
+      spawn,
+      onFailure: (error) => process.stderr.write(`keel: warning: the notify hook could not run: ${error.message}\n`),
+    }),
+    userInstructions: instructions.message,
+  };
+}
+
+/** The provider's client settings; the built-in openai provider also works keyless against a custom OPENAI_BASE_URL. */
+function providerClient(config: Parameters<typeof providerSettings>[0], env: NodeJS.ProcessEnv): ModelClientConfig {
+  try {
+    return providerSettings(config, env).client;
+  } catch (error) {
+    if (!isConfigError(error) || error.kind !== 'missing_env_key') throw error;
+    const { id, provider } = selectedProvider(config);
+    if (id === 'openai' && env.OPENAI_BASE_URL?.trim()) {
+      // A local or self-hosted server behind OPENAI_BASE_URL often needs no key.
+      return { wireApi: provider.wire_api, baseUrl: provider.base_url, headers: { ...provider.http_headers }, queryParams: { ...provider.query_params }, idleTimeoutMs: provider.stream_idle_timeout_ms };
+    }
+    if (id === 'openai') {
+      throw new UsageError(
+        'no model to talk to: set OPENAI_API_KEY to use OpenAI, or OPENAI_BASE_URL to use an OpenAI-compatible server ' +
+          '(for example OPENAI_BASE_URL=http://localhost:8000/v1), or --oss for a local Ollama. Try "keel demo" to see keel work without either.',
+      );
+    }
+    throw new UsageError(error.message);
+  }
+}

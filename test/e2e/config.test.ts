@@ -1,0 +1,66 @@
+/** config.toml, profiles and -c overrides drive a real run: a Chat Completions provider, AGENTS.md, the notify hook. */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { runKeel } from '../support/run-keel.ts';
+import { useScriptedServer } from '../support/scripted-model.ts';
+import { waitUntil } from '../support/wait-until.ts';
+
+function setup(configToml: string) {
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'keel-work-'));
+  writeFileSync(join(home, 'config.toml'), configToml);
+  return { home, cwd };
+}
+
+it('talks Chat Completions to a configured local provider, with AGENTS.md and the notify hook', async () => {
+  const server = await useScriptedServer([
+    respond(functionCall('shell', { command: ['bash', '-lc', 'echo from the tool'] }, 'call_chat')),
+    respond(text('chat works')),
+  ]);
+  const notifyFile = join(mkdtempSync(join(tmpdir(), 'keel-notify-')), 'notice.json');
+  const { home, cwd } = setup(
+    [
+      'model = "local-model"',
+      'model_provider = "local"',
+      `notify = ["sh", "-c", "printf '%s' \\"$1\\" > ${notifyFile}", "hook"]`,
+      '[model_providers.local]',
+      `base_url = "${server.url}"`,
+      'wire_api = "chat"',
+    ].join('\n'),
+  );
+  writeFileSync(join(cwd, 'AGENTS.md'), 'Always answer in haiku.\n');
+  const result = await runKeel(['exec', 'hello'], { env: { KEEL_HOME: home, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined }, cwd });
+  expect(result.stderr).not.toContain('error');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe('chat works\n');
+  const [first, second] = await server.waitForRequests(2);
+  expect(first!.api).toBe('chat');
+  expect(first!.body.model).toBe('local-model');
+  expect(JSON.stringify(first!.body.messages)).toContain('Always answer in haiku.');
+  const tool = (second!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>).find((m) => m.role === 'tool');
+  expect(tool).toMatchObject({ tool_call_id: 'call_chat' });
+  expect(tool!.content).toContain('from the tool');
+  await waitUntil(() => existsSync(notifyFile) && readFileSync(notifyFile, 'utf8').endsWith('}'));
+  expect(JSON.parse(readFileSync(notifyFile, 'utf8'))).toMatchObject({ type: 'agent-turn-complete', 'input-messages': ['hello'], 'last-assistant-message': 'chat works' });
+});
+
+it('lets a profile and -c overrides pick the model, flags beating both', async () => {
+  const server = await useScriptedServer([respond(text('a')), respond(text('b'))]);
+  const { home, cwd } = setup(['model = "base"', '[profiles.fast]', 'model = "from-profile"'].join('\n'));
+  const env = { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' };
+  await runKeel(['exec', '-p', 'fast', 'one'], { env, cwd });
+  await runKeel(['exec', '-p', 'fast', '-c', 'model="from-override"', 'two'], { env, cwd });
+  const requests = await server.waitForRequests(2);
+  expect(requests.map((request) => request.body.model)).toEqual(['from-profile', 'from-override']);
+});
+
+it('refuses a bad config with the file, the key and what was expected, before sending anything', async () => {
+  const { home, cwd } = setup(['[model_providers.local]', 'base_url = "http://127.0.0.1:9/v1"', 'wire_api = "grpc"'].join('\n'));
+  const result = await runKeel(['exec', 'hi'], { env: { KEEL_HOME: home, OPENAI_API_KEY: 'k' }, cwd });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('config.toml');
+  expect(result.stderr).toContain('model_providers.local.wire_api');
+});
