@@ -2,6 +2,7 @@
 import { applyPatchCommand } from '../tools/apply-patch/command.ts';
 import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
 import { demoCommand } from './demo-command.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { execCommand } from './exec-command.ts';
 import { closeAllLogsNow } from './session-log-setup.ts';
 import { sessionsCommand } from './sessions-command.ts';
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'exec':
       return execCommand(rest, process.env);
+    case 'doctor':
+      return doctorCommand(rest, process.env);
     case 'sessions':
       return sessionsCommand(rest, process.env);
     case 'demo':

@@ -1,0 +1,21 @@
+/** `keel doctor` says what works and what to do about what does not. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { runKeel } from '../support/run-keel.ts';
+import { useScriptedServer } from '../support/scripted-model.ts';
+
+it('passes against a running server and fails, saying why, against a missing one', async () => {
+  // The scripted server has no model list: GET /models is answered 404, which doctor accepts.
+  const server = await useScriptedServer([], { allowViolations: true });
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const good = await runKeel(['doctor'], { env: { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' } });
+  expect(good.stdout).toContain('ok    provider');
+  expect(good.code).toBe(0);
+
+  writeFileSync(join(home, 'config.toml'), 'model_provider = "ollama"\n[model_providers.ollama]\nbase_url = "http://127.0.0.1:9/v1"\n');
+  const bad = await runKeel(['doctor'], { env: { KEEL_HOME: home } });
+  expect(bad.code).toBe(1);
+  expect(bad.stdout).toMatch(/FAIL {2}provider: .*127\.0\.0\.1:9.*is the server running/);
+});
