@@ -133,7 +133,16 @@ export async function resumeLog(home: string, ref: SessionRef, secrets: string[]
 async function locate(home: string, ref: SessionRef): Promise<string> {
   if (ref.type === 'last') {
     const root = findRepoRoot(ref.cwd) ?? ref.cwd;
-    const latest = await latestSession({ home, cwd: root });
+    let newer: Error | null = null;
+    const latest = await latestSession({
+      home,
+      cwd: root,
+      onUnreadable: (_path, error) => {
+        // A session written by a newer keel must not be skipped for an older one without a word.
+        if (isStoreError(error, 'newer_format')) newer ??= error;
+      },
+    });
+    if (newer !== null) throw new UsageError((newer as Error).message);
     if (latest === null) {
       throw new UsageError(`no session was started in ${root} yet: list sessions with "keel sessions --all" and resume one by its id`);
     }

@@ -8,14 +8,22 @@ describe('createLineSerializer', () => {
   });
 
   it('replaces every occurrence, longest secret first, and keeps the line valid JSON', () => {
-    const serialize = createLineSerializer(['abc', 'abcdef', 'q"uote']);
-    const line = serialize({ text: 'abcdef and abc', 'key abc': ['q"uote', 1, null] });
+    const short = 'sk-abcdefghij';
+    const long = `${short}KLMNOP`;
+    const quoted = 'sk-q"uote-0123456';
+    const serialize = createLineSerializer([short, long, quoted]);
+    const line = serialize({ text: `${long} and ${short}`, [`key ${short}`]: [quoted, 1, null] });
     expect(JSON.parse(line)).toEqual({ text: '[redacted] and [redacted]', 'key [redacted]': ['[redacted]', 1, null] });
   });
 
   it('finds a secret that only appears in its escaped JSON spelling', () => {
-    const serialize = createLineSerializer(['tab\there']);
-    const line = serialize({ text: 'x tab\there y' });
+    const serialize = createLineSerializer(['sk-tab\there-0123']);
+    const line = serialize({ text: 'x sk-tab\there-0123 y' });
     expect(line).toBe('{"text":"x [redacted] y"}');
   });
+});
+
+it('leaves strings too short to be API keys alone, so field names and words survive', () => {
+  const serialize = createLineSerializer(['k', 'none']);
+  expect(serialize({ keel_version: 'none of it' })).toBe('{"keel_version":"none of it"}');
 });

@@ -9,12 +9,18 @@
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Shorter strings are not treated as secrets: real API keys are long and random, while a short "key" (a test's
+ * `k`, a local server's `none`) would match inside field names and ordinary words and wreck every line it touched.
+ */
+export const MIN_SECRET_LENGTH = 12;
+
 /** Turns a record into the line to write (without the newline), with every secret replaced. */
 export type LineSerializer = (record: unknown) => string;
 
 export function createLineSerializer(secrets: readonly string[] = []): LineSerializer {
   // Longest first, so a secret that contains another is replaced whole.
-  const needles = [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
+  const needles = [...new Set(secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   if (needles.length === 0) return (record) => JSON.stringify(record);
   // A secret with quotes, backslashes or control characters appears escaped in JSON text; look for both spellings.
   const spellings = needles.flatMap((secret) => {

@@ -48,7 +48,7 @@ export async function listSessions(options: ListSessionsOptions): Promise<Sessio
   return summaries;
 }
 
-export async function latestSession(options: { home: string; cwd?: string }): Promise<SessionSummary | null> {
+export async function latestSession(options: Pick<ListSessionsOptions, 'home' | 'cwd' | 'onUnreadable'>): Promise<SessionSummary | null> {
   const [latest] = await listSessions({ ...options, limit: 1 });
   return latest ?? null;
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
+import { findProgram } from './find-program.ts';
 import { isGroupAlive, waitUntilGroupGone } from './group-liveness.ts';
 import { registerGroup, unregisterGroup } from './group-registry.ts';
 import { stopGroup, type StopReport, type StopStep, DEFAULT_STOP_STEPS } from './stop-escalation.ts';
@@ -48,27 +49,51 @@ export interface SpawnGroupOptions {
   stopSteps?: readonly StopStep[];
 }
 
+/**
+ * The command starts behind a gate: a shell that waits for one line on fd 3 and only then execs the command (same
+ * pid, so the same group). keel writes that line only after the orphan watchdog has been told about the group, so
+ * there is no moment in which a SIGKILLed keel leaves a running command the watchdog does not know. If keel dies
+ * before opening the gate, the pipe closes, `read` fails and the command never runs.
+ */
+const GATE = 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$@"';
+
 export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOptions): Promise<SpawnOutcome> {
   const [program, ...args] = argv;
   if (program === undefined) throw new Error('spawnProcessGroup: empty argv');
-  const child = spawn(program, args, {
+  const lookup = findProgram(program, options.env, options.cwd);
+  if (lookup.type === 'missing') {
+    const error = Object.assign(new Error(lookup.errno), { code: lookup.errno }) as NodeJS.ErrnoException;
+    return Promise.resolve(spawnFailure(program, error));
+  }
+  const child = spawn('/bin/sh', ['-c', GATE, 'keel-command', program, ...args], {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
+  const stdout = child.stdout as Readable;
+  const stderr = child.stderr as Readable;
   // Registered before anything can await, so an exit handler that runs now still finds it.
   const leaderExit = new Promise<LeaderExit>((resolve) => {
     child.once('exit', (code, signal) => {
       resolve(signal !== null ? { type: 'signaled', signal } : { type: 'exited', code: code ?? 0 });
     });
   });
+  if (child.pid !== undefined) {
+    registerGroup(child.pid);
+    const gate = child.stdio[3] as NodeJS.WritableStream | null;
+    gate?.on('error', () => {
+      // The gate shell died before reading (killed from outside): its exit tells the story.
+    });
+    gate?.end('go\n');
+  }
 
   return new Promise<SpawnOutcome>((resolve) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-      resolve(spawnFailure(program, error));
+      stdout.destroy();
+      stderr.destroy();
+      if (child.pid !== undefined) unregisterGroup(child.pid);
+      resolve(spawnFailure('/bin/sh', error));
     };
     child.once('error', onError);
     child.once('spawn', () => {
@@ -76,8 +101,7 @@ export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOp
       // Later errors (a failed kill) carry nothing we act on; without a listener they would crash keel.
       child.on('error', () => {});
       const pgid = child.pid as number;
-      registerGroup(pgid);
-      resolve({ type: 'spawned', group: makeGroup(pgid, child.stdout, child.stderr, leaderExit, options.stopSteps) });
+      resolve({ type: 'spawned', group: makeGroup(pgid, stdout, stderr, leaderExit, options.stopSteps) });
     });
   });
 }
