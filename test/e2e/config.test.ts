@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
-import { runKeel } from '../support/run-keel.ts';
+import { runKeel, startKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 import { waitUntil } from '../support/wait-until.ts';
 
@@ -63,4 +63,23 @@ it('refuses a bad config with the file, the key and what was expected, before se
   expect(result.code).toBe(2);
   expect(result.stderr).toContain('config.toml');
   expect(result.stderr).toContain('model_providers.local.wire_api');
+});
+
+it('resumes a killed session over Chat Completions with every tool call answered', async () => {
+  const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', 'sleep 43.311'] }, 'call_killed'))]);
+  const providerToml = (url: string) => ['model_provider = "local"', '[model_providers.local]', `base_url = "${url}"`, 'wire_api = "chat"'].join('\n');
+  const { home, cwd } = setup(providerToml(first.url));
+  const env = { KEEL_HOME: home, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };
+  const run = startKeel(['exec', '--json', 'start it'], { env, cwd });
+  await run.waitForLine((line) => line.includes('"exec_command_begin"'));
+  run.child.kill('SIGKILL');
+  await run.exited;
+
+  const second = await useScriptedServer([respond(text('carried on'))]);
+  writeFileSync(join(home, 'config.toml'), providerToml(second.url));
+  const resumed = await runKeel(['exec', 'resume', '--last'], { env, cwd });
+  expect(resumed.code).toBe(0);
+  expect(resumed.stdout).toBe('carried on\n');
+  const messages = (await second.waitForRequests(1))[0]!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
+  expect(messages.find((message) => message.role === 'tool')).toMatchObject({ tool_call_id: 'call_killed' });
 });
