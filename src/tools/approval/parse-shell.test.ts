@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeArgv } from './analyze-command.ts';
+import { parseShell } from './parse-shell.ts';
+import type { ShellList, SimpleCommand } from './shell-ast.ts';
+import { wordValue } from './word-value.ts';
+
+function parsed(source: string, dialect: 'bash' | 'posix' = 'bash'): ShellList {
+  const outcome = parseShell(source, dialect);
+  if (outcome.type !== 'parsed') throw new Error(outcome.reason);
+  return outcome.script;
+}
+
+/** Every simple command's words, as the shell would pass them (literal words only). */
+function commands(source: string): string[][] {
+  return analyzeArgv(['bash', '-c', source]).commands.slice(1).map((command) => command.words.map((word) => word.value));
+}
+
+function first(source: string): SimpleCommand {
+  const command = parsed(source).items[0]!.pipelines[0]!.commands[0]!;
+  if (command.type !== 'simple') throw new Error('not simple');
+  return command;
+}
+
+describe('parseShell', () => {
+  it('builds lists, chains, pipelines and background items', () => {
+    const script = parsed('a | b && ! c || d; e & f\ng');
+    expect(script.items).toHaveLength(4);
+    expect(script.items[0]).toMatchObject({ operators: ['&&', '||'], background: false });
+    expect(script.items[0]!.pipelines.map((pipeline) => [pipeline.negated, pipeline.commands.length])).toEqual([[false, 2], [true, 1], [false, 1]]);
+    expect(script.items[1]!.background).toBe(true);
+  });
+
+  it('reads subshells and groups with their redirections', () => {
+    const [item] = parsed('(a; b) > out && { c; d; } 2>&1').items;
+    expect(item!.pipelines[0]!.commands[0]).toMatchObject({ type: 'subshell', redirects: [{ op: '>', fd: null }] });
+    expect(item!.pipelines[1]!.commands[0]).toMatchObject({ type: 'group', redirects: [{ op: '>&', fd: 2 }] });
+  });
+
+  it('removes quotes and escapes the way the shell does', () => {
+    expect(commands(`echo 'a b' "c \\"d\\" \\$e" f\\ g h""i 'j'"k"`)).toEqual([['echo', 'a b', 'c "d" $e', 'f g', 'hi', 'jk']]);
+    expect(commands('echo "a\\nb" \'c\\d\'')).toEqual([['echo', 'a\\nb', 'c\\d']]);
+    expect(commands('ec\\\nho x')).toEqual([['echo', 'x']]);
+  });
+
+  it('decodes $\'…\' exactly, or refuses', () => {
+    expect(commands("echo $'\\x72\\155\\t\\u00e9\\''")).toEqual([['echo', 'rm\té\'']]);
+    expect(parseShell("echo $'\\cA'")).toEqual({ type: 'unparsable', reason: "the escape \\c in $'…' is not analysed" });
+  });
+
+  it('separates assignments from words, and only in front of the command', () => {
+    const command = first('A=1 B+="x y" cmd C=3');
+    expect(command.assignments.map((assignment) => [assignment.name, assignment.append, wordValue(assignment.value, 'bash')])).toEqual([
+      ['A', false, { type: 'literal', value: '1' }],
+      ['B', true, { type: 'literal', value: 'x y' }],
+    ]);
+    expect(command.words.map((word) => word.raw)).toEqual(['cmd', 'C=3']);
+  });
+
+  it('finds commands inside substitutions, nested ones too', () => {
+    expect(commands('echo $(a $(b) `c`) "$(d)" <(e) >(f)')).toEqual([['b'], ['c'], ['a', '$(b)', '`c`'], ['d'], ['e'], ['f'], ['echo', '$(a $(b) `c`)', '"$(d)"', '<(e)', '>(f)']]);
+    expect(commands('echo `echo \\`inner\\``')).toEqual([['inner'], ['echo', '`inner`'], ['echo', '`echo \\`inner\\``']]);
+  });
+
+  it('reads here-documents, with the body literal when the delimiter is quoted', () => {
+    const quoted = first("cat <<'END'\n$(not run)\nEND\n").redirects[0]!;
+    expect(wordValue(quoted.heredoc!, 'bash')).toEqual({ type: 'literal', value: '$(not run)\n' });
+    expect(commands('cat <<END\n$(runs)\nEND\necho after')).toEqual([['runs'], ['cat'], ['echo', 'after']]);
+    expect(commands('cat <<-END\n\tx\n\tEND\nls')).toEqual([['cat'], ['ls']]);
+  });
+
+  it('tells globs that can become options from those that cannot', () => {
+    const value = (raw: string) => wordValue(first(`ls ${raw}`).words[1]!, 'bash');
+    expect(value('*.ts')).toMatchObject({ type: 'expanding', canBeOption: true });
+    expect(value('src/*.ts')).toMatchObject({ type: 'expanding', canBeOption: false });
+    expect(value('-*')).toMatchObject({ type: 'expanding', canBeOption: true });
+    expect(value('"*.ts"')).toEqual({ type: 'literal', value: '*.ts' });
+    expect(value('\\*')).toEqual({ type: 'literal', value: '*' });
+    expect(value('~/x')).toMatchObject({ type: 'expanding', expansion: 'tilde', canBeOption: false });
+    expect(value('a{b,c}')).toMatchObject({ type: 'dynamic' });
+    expect(wordValue(first('ls a{b,c}').words[1]!, 'posix')).toEqual({ type: 'literal', value: 'a{b,c}' });
+  });
+
+  it('keeps comments out and # inside words', () => {
+    expect(commands('ls a#b # rm -rf /\npwd')).toEqual([['ls', 'a#b'], ['pwd']]);
+  });
+
+  it('refuses what it does not model, with the reason', () => {
+    const reasons: [string, RegExp][] = [
+      ['case x in a) ls;; esac', /"case" compound commands/],
+      ['select x in a; do ls; done', /"select"/],
+      ['time ls', /"time"/],
+      ['a=(1 2)', /array assignments/],
+      ['ls {fd}>x', /\{name\}> redirections/],
+      ['echo $((a); (b))', /ambiguous/],
+      ['echo $(( $(x) ))', /substitution inside \$\(\(…\)\)/],
+      ['(ls) foo', /unexpected word "foo"/],
+      ['( )', /empty|expected a command/],
+      ['ls >', /has no target/],
+      ['ls ;; x', /unexpected ";;"/],
+      [')', /expected a command/],
+      ['echo \\', /a backslash ends the script/],
+      ['cat <<$X\nx\n$X', /delimiter with substitutions/],
+    ];
+    for (const [source, reason] of reasons) expect(parseShell(source), source).toEqual({ type: 'unparsable', reason: expect.stringMatching(reason) });
+  });
+
+  it('refuses bash-only syntax in a POSIX sh script rather than misreading it', () => {
+    for (const source of ['ls &> x', 'a |& b', 'cat <<< x', 'diff <(a) b', "echo $'x'"]) {
+      expect(parseShell(source, 'posix').type, source).toBe('unparsable');
+      expect(parseShell(source, 'bash').type, source).toBe('parsed');
+    }
+  });
+
+  it('survives deep nesting by refusing it', () => {
+    const deep = `${'$('.repeat(40)}ls${')'.repeat(40)}`;
+    expect(parseShell(`echo ${deep}`)).toEqual({ type: 'unparsable', reason: 'the script nests too deeply' });
+  });
+});
