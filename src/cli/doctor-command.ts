@@ -9,6 +9,8 @@ import { isConfigError, loadConfig, providerKeyStatus, selectedProvider, type Ke
 import { endpointUrl } from '../model/client-options.ts';
 import { keelHome } from '../store/index.ts';
 import { colorWanted, createStyle } from '../exec/style.ts';
+import { nodeSandboxHost, probeSandbox } from '../sandbox/index.ts';
+import { describeProbe } from './sandbox-command.ts';
 
 interface Check {
   name: string;
@@ -18,8 +20,8 @@ interface Check {
 
 export const DOCTOR_HELP = `Usage: keel doctor [-p PROFILE] [-c KEY=VALUE]…
 
-Checks the configuration, the model provider (its key, whether the server answers, whether it knows the model)
-and keel's folder, and says what to do about each failure. Exits 0 only when every check passes.`;
+Checks the configuration, the model provider (its key, whether the server answers, whether it knows the model),
+keel's folder and the sandbox, and says what to do about each failure. Exits 0 only when every check passes.`;
 
 export async function doctorCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -42,6 +44,8 @@ export async function doctorCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   }
   if (config !== null) checks.push(...(await providerChecks(config, env)));
   checks.push(await homeCheck(home));
+  const probe = await probeSandbox(nodeSandboxHost());
+  checks.push({ name: 'sandbox', ok: probe.type === 'available', detail: describeProbe(probe).replace(/^sandbox: /, '').replace('\n', ' ') });
 
   const style = createStyle(colorWanted(process.stdout, env));
   for (const check of checks) {

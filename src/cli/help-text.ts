@@ -8,7 +8,8 @@ Usage:
   keel sessions [--all] [--json] list the sessions of this repository, newest first
   keel sessions show SESSION_ID [--format markdown|json]
                                  print a session as a transcript or as JSON
-  keel doctor                    check the configuration, the provider, the model and keel's folder
+  keel doctor                    check the configuration, the provider, the model, keel's folder, the sandbox
+  keel sandbox check             say which sandbox works here, or what to install
   keel demo                      run a real session against keel's built-in scripted model (no key, no network)
   keel apply_patch [PATCH]       apply a patch in the apply_patch format to the current directory
   keel --version                 print the version

@@ -5,6 +5,7 @@ import { demoCommand } from './demo-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { execCommand } from './exec-command.ts';
 import { closeAllLogsNow } from './session-log-setup.ts';
+import { sandboxCommand } from './sandbox-command.ts';
 import { sessionsCommand } from './sessions-command.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return execCommand(rest, process.env);
     case 'doctor':
       return doctorCommand(rest, process.env);
+    case 'sandbox':
+      return sandboxCommand(rest);
     case 'sessions':
       return sessionsCommand(rest, process.env);
     case 'demo':

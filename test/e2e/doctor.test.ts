@@ -12,10 +12,20 @@ it('passes against a running server and fails, saying why, against a missing one
   const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
   const good = await runKeel(['doctor'], { env: { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' } });
   expect(good.stdout).toContain('ok    provider');
-  expect(good.code).toBe(0);
+  expect(good.stdout).toContain('sandbox:');
+  // Every check but the sandbox's depends only on this test; the sandbox depends on the machine.
+  const failures = good.stdout.split('\n').filter((line) => line.startsWith('FAIL') && !line.includes('sandbox:'));
+  expect(failures).toEqual([]);
+  expect(good.code).toBe(good.stdout.includes('FAIL') ? 1 : 0);
 
   writeFileSync(join(home, 'config.toml'), 'model_provider = "ollama"\n[model_providers.ollama]\nbase_url = "http://127.0.0.1:9/v1"\n');
   const bad = await runKeel(['doctor'], { env: { KEEL_HOME: home } });
   expect(bad.code).toBe(1);
   expect(bad.stdout).toMatch(/FAIL {2}provider: .*127\.0\.0\.1:9.*is the server running/);
+});
+
+it('keel sandbox check says what works, matching its exit code', async () => {
+  const result = await runKeel(['sandbox', 'check']);
+  expect(result.stdout).toMatch(/^sandbox: /);
+  expect(result.code).toBe(result.stdout.includes('none works here') ? 1 : 0);
 });
