@@ -25,6 +25,8 @@ export interface AgentSettings {
   promptHistory?: PromptHistory;
   userInstructions?: string | null;
   notifier?: Notifier;
+  /** The environment of every command; default keel's own. */
+  commandEnv?: Record<string, string>;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
@@ -38,7 +40,7 @@ export function buildAgent(settings: AgentSettings): Agent {
       sandboxPolicy: { type: 'danger-full-access' },
     },
     client: createModelClient(settings.client),
-    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs }), createApplyPatchTool()],
+    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv }), createApplyPatchTool()],
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,

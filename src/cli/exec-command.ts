@@ -55,6 +55,7 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms') ?? 120_000,
       userInstructions: settings.userInstructions,
       notifier: settings.notifier,
+      commandEnv: settings.commandEnv,
       sessionId: session.sessionId,
       recorder: session.log.writer,
       initialHistory: session.history,

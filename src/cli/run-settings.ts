@@ -13,10 +13,12 @@ import {
   providerSettings,
   retrySettings,
   selectedProvider,
+  shellEnvironmentPolicy,
   type ConfigFlags,
 } from '../config/index.ts';
 import { createNotifier, type Notifier } from '../core/notify-hook.ts';
 import { loadProjectInstructions, readTextFileOrNull } from '../core/project-instructions.ts';
+import { commandEnv } from '../sandbox/index.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -31,6 +33,8 @@ export interface RunSettings {
   notifier: Notifier;
   /** The AGENTS.md message, or null when there is none. */
   userInstructions: string | null;
+  /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
+  commandEnv: Record<string, string>;
 }
 
 export interface RunSettingsInput {
@@ -80,7 +84,17 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
       onFailure: (error) => process.stderr.write(`keel: warning: the notify hook could not run: ${error.message}\n`),
     }),
     userInstructions: instructions.message,
+    commandEnv: filteredEnv(shellEnvironmentPolicy(config), input.env),
   };
+}
+
+function filteredEnv(policy: ReturnType<typeof shellEnvironmentPolicy>, env: NodeJS.ProcessEnv): Record<string, string> {
+  return commandEnv(
+    env,
+    { inherit: policy.inherit, ignoreDefaultExcludes: policy.ignore_default_excludes, exclude: policy.exclude, includeOnly: policy.include_only, set: policy.set },
+    // Commands run unsandboxed in this version, so nothing is cut off.
+    { networkDisabled: false, sandbox: null },
+  );
 }
 
 /** The provider's client settings; the built-in openai provider also works keyless against a custom OPENAI_BASE_URL. */

@@ -40,6 +40,18 @@ describe('keel exec', () => {
     expect(JSON.parse(output.output!)).toMatchObject({ output: 'hello from the shell\n', metadata: { exit_code: 0 } });
   });
 
+  it('never passes secrets (the API key, *TOKEN*, *SECRET*) to the commands it runs', async () => {
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: ['bash', '-lc', 'echo "key=${OPENAI_API_KEY:-none} token=${MY_TOKEN:-none} path=${PATH:+set}"'] }, 'call_env')),
+      respond(text('checked')),
+    ]);
+    const result = await runKeel(['exec', 'show env'], { env: { ...modelEnv(server.url), MY_TOKEN: 'tok-123' } });
+    expect(result.code).toBe(0);
+    const [, second] = await server.waitForRequests(2);
+    const output = (second!.body.input as Array<Record<string, string>>).find((item) => item.type === 'function_call_output')!;
+    expect(JSON.parse(output.output!).output).toBe('key=none token=none path=set\n');
+  });
+
   it('reads the prompt from stdin with "-"', async () => {
     const server = await useScriptedServer([respond(text('got it'))]);
     const result = await runKeel(['exec', '-'], { env: modelEnv(server.url), stdin: 'prompt from a pipe\n' });
