@@ -3,7 +3,8 @@ import { createAgent, type Agent } from '../core/agent.ts';
 import { BASE_INSTRUCTIONS } from '../core/base-instructions.ts';
 import type { SessionRecorder } from '../core/session-recorder.ts';
 import type { PromptHistory } from '../core/session.ts';
-import type { ResponseItem } from '../protocol/index.ts';
+import type { AskForApproval, ResponseItem, SandboxPolicy } from '../protocol/index.ts';
+import type { SafetyServices } from '../core/approval-gate.ts';
 import { createModelClient } from '../model/create-model-client.ts';
 import type { ModelClientConfig } from '../model/index.ts';
 import type { Notifier } from '../core/notify-hook.ts';
@@ -27,6 +28,10 @@ export interface AgentSettings {
   notifier?: Notifier;
   /** The environment of every command; default keel's own. */
   commandEnv?: Record<string, string>;
+  approvalPolicy: AskForApproval;
+  sandboxPolicy: SandboxPolicy;
+  /** The sandbox and approval services; absent only where every call may run as it is (danger-full-access). */
+  safety?: SafetyServices;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
@@ -35,9 +40,8 @@ export function buildAgent(settings: AgentSettings): Agent {
     context: {
       model: settings.model,
       cwd: settings.cwd,
-      // Nothing asks yet and nothing is sandboxed yet: the context says so honestly.
-      approvalPolicy: 'never',
-      sandboxPolicy: { type: 'danger-full-access' },
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy: settings.sandboxPolicy,
     },
     client: createModelClient(settings.client),
     tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv }), createApplyPatchTool()],
@@ -50,5 +54,6 @@ export function buildAgent(settings: AgentSettings): Agent {
     promptHistory: settings.promptHistory,
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
+    safety: settings.safety,
   });
 }

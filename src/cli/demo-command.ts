@@ -48,6 +48,9 @@ export async function demoCommand(args: string[]): Promise<number> {
       providerId: 'scripted',
       cwd: repo,
       client: { wireApi: 'responses', baseUrl: server.url, idleTimeoutMs: 30_000 },
+      // The model is keel's own script and the repository a fresh temporary one: nothing to confine or ask about.
+      approvalPolicy: 'never',
+      sandboxPolicy: { type: 'danger-full-access' },
       stateful: false,
       maxRetries: 2,
       shellTimeoutMs: 30_000,

@@ -12,6 +12,7 @@ import type { ResponseItem } from '../protocol/index.ts';
 import { appendPrompt, keelHome } from '../store/index.ts';
 import { buildAgent } from './build-agent.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
+import { createSafetyServices } from './safety-services.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
@@ -33,7 +34,7 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     env,
     profile: values.profile,
     overrides: values.config ?? [],
-    flags: { model: values.model, oss: values.oss, stateful: values.stateful },
+    flags: { model: values.model, oss: values.oss, stateful: values.stateful, sandbox_mode: sandboxFlag(values) },
     maxRetries: optionalInteger(values['stream-max-retries'], '--stream-max-retries', true),
     idleTimeoutMs: optionalInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms'),
   });
@@ -56,6 +57,10 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       userInstructions: settings.userInstructions,
       notifier: settings.notifier,
       commandEnv: settings.commandEnv,
+      // exec never asks: what would need a question is refused, and the model is told why.
+      approvalPolicy: 'never',
+      sandboxPolicy: settings.sandboxPolicy,
+      safety: createSafetyServices(env, home),
       sessionId: session.sessionId,
       recorder: session.log.writer,
       initialHistory: session.history,
@@ -145,6 +150,9 @@ function parseExecArgs(argv: string[]) {
         profile: { type: 'string', short: 'p' },
         config: { type: 'string', short: 'c', multiple: true },
         oss: { type: 'boolean' },
+        sandbox: { type: 'string', short: 's' },
+        'full-auto': { type: 'boolean' },
+        'dangerously-bypass-sandbox': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -170,6 +178,19 @@ async function readPrompt(arg: string | undefined): Promise<string> {
   const text = (await readAllStdin()).trim();
   if (text === '') throw new UsageError('the prompt read from standard input is empty');
   return text;
+}
+
+/** -s MODE, --full-auto (workspace-write) or --dangerously-bypass-sandbox (danger-full-access); at most one. */
+function sandboxFlag(values: ExecValues): string | undefined {
+  const given = [values.sandbox, values['full-auto'] ? 'workspace-write' : undefined, values['dangerously-bypass-sandbox'] ? 'danger-full-access' : undefined].filter(
+    (value): value is string => value !== undefined,
+  );
+  if (given.length > 1) throw new UsageError('-s/--sandbox, --full-auto and --dangerously-bypass-sandbox exclude each other: give one');
+  const mode = given[0];
+  if (mode !== undefined && !['read-only', 'workspace-write', 'danger-full-access'].includes(mode)) {
+    throw new UsageError(`--sandbox is read-only, workspace-write or danger-full-access, got "${mode}"`);
+  }
+  return mode;
 }
 
 /** A whole number given on the command line, or undefined when the flag is absent. */

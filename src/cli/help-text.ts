@@ -47,6 +47,9 @@ Options:
       --stream-max-retries N       how often a failed model request is retried (default 5)
       --stream-idle-timeout-ms N   give up on a stream silent for N ms (default 300000)
       --shell-timeout-ms N         default time limit of one shell command (default 120000)
+  -s, --sandbox MODE               read-only (default), workspace-write, or danger-full-access
+      --full-auto                  same as --sandbox workspace-write: edit the workspace, commands sandboxed
+      --dangerously-bypass-sandbox same as --sandbox danger-full-access: nothing is confined
   -h, --help                       show this help
 
 Exit codes:
@@ -58,8 +61,10 @@ Exit codes:
 
 The session is recorded in $KEEL_HOME/sessions/; see "keel exec resume --help".
 
-Commands run without a sandbox and without asking in this version: run keel only where the model may change
-files.`;
+Safety: exec never asks. Commands known to be read-only run as they are; every other command runs in the sandbox
+(bubblewrap on Linux, Seatbelt on macOS) of the sandbox mode — read-only by default, so nothing is written unless
+you pass --full-auto. What would need a question is refused and the model is told why. Commands never see
+variables named *KEY*, *SECRET* or *TOKEN*. "keel sandbox check" says whether a sandbox works here.`;
 
 export const EXEC_RESUME_HELP = `Usage: keel exec resume (--last | SESSION_ID) [options] [PROMPT]
 

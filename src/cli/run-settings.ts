@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ModelClientConfig } from '../model/index.ts';
+import type { SandboxPolicy } from '../protocol/index.ts';
 import {
   historySettings,
   isConfigError,
@@ -14,6 +15,7 @@ import {
   retrySettings,
   selectedProvider,
   shellEnvironmentPolicy,
+  safetySettings,
   type ConfigFlags,
 } from '../config/index.ts';
 import { createNotifier, type Notifier } from '../core/notify-hook.ts';
@@ -33,6 +35,8 @@ export interface RunSettings {
   notifier: Notifier;
   /** The AGENTS.md message, or null when there is none. */
   userInstructions: string | null;
+  /** From config.toml and -s/--full-auto; `keel exec` then forces approvals to `never`. */
+  sandboxPolicy: SandboxPolicy;
   /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
   commandEnv: Record<string, string>;
 }
@@ -85,6 +89,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     }),
     userInstructions: instructions.message,
     commandEnv: filteredEnv(shellEnvironmentPolicy(config), input.env),
+    sandboxPolicy: safetySettings(config).sandboxPolicy,
   };
 }
 

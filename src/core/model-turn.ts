@@ -4,7 +4,7 @@
  * the turn returns — a real one, a partial one when interrupted, or `aborted` when it never started. When a
  * response's tool work changed files, `turn_diff` follows it with the task's diff so far.
  */
-import { callIdOf, isToolCall, messageText, type EventMsg, type ResponseItem, type TokenUsage, type ToolCallItem } from '../protocol/index.ts';
+import { callIdOf, isToolCall, messageText, type EventMsg, type ReviewDecision, type ResponseItem, type TokenUsage, type ToolCallItem } from '../protocol/index.ts';
 import type { ModelClient, ModelError, Prompt } from '../model/model-event.ts';
 import { isRetryable } from '../model/model-error.ts';
 import { retryDelayMs } from '../model/retry-schedule.ts';
@@ -16,6 +16,8 @@ import type { SessionRecorder } from './session-recorder.ts';
 import type { TokenTotals } from './token-totals.ts';
 import type { TurnContext } from './turn-context.ts';
 import type { TurnDiffTracker } from './turn-diff-tracker.ts';
+import type { ApprovalGate } from './approval-gate.ts';
+import type { ToolContext } from '../tools/tool.ts';
 
 export interface RetryOptions {
   /** How many times a failed request is re-sent before the error ends the turn. */
@@ -33,6 +35,12 @@ export interface TurnDeps {
   tokens: TokenTotals;
   /** The changes of the running task so far; a new tracker for each task. */
   diff: TurnDiffTracker;
+  /** Decides each call before it runs; null runs every call as it is (no policy to apply). */
+  gate: ApprovalGate | null;
+  /** Waits for the answer to an approval request of the running task. */
+  waitForDecision(callId: string, signal: AbortSignal): Promise<ReviewDecision>;
+  /** Interrupts the running task, as the `interrupt` op does. */
+  abortTask(): void;
   /** Emits an event of the running task. */
   emit(msg: EventMsg): void;
 }
@@ -172,7 +180,26 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
   };
   try {
     const resolved = deps.registry.resolve(call);
-    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit });
+    let extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'> = {};
+    if (deps.gate !== null && resolved.type === 'run' && resolved.tool.approvalSubject) {
+      const verdict = await deps.gate.check({
+        callId,
+        cwd: context.cwd,
+        subject: await resolved.tool.approvalSubject(resolved.args, context.cwd),
+        approvalPolicy: context.approvalPolicy,
+        sandboxPolicy: context.sandboxPolicy,
+        signal,
+        emit,
+        waitForDecision: deps.waitForDecision,
+        abortTask: deps.abortTask,
+      });
+      if (verdict.type === 'respond') {
+        recordOutput(deps, call, verdict.output);
+        return false;
+      }
+      extra = { wrapArgv: verdict.wrapArgv, approvedByPerson: verdict.approvedByPerson };
+    }
+    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
     text = result.output;
     if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
       diff.record(result.fileWrites);

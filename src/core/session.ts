@@ -3,7 +3,7 @@
  * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
-import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type Submission, type UserInput } from '../protocol/index.ts';
+import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
@@ -16,6 +16,7 @@ import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import type { Notifier } from './notify-hook.ts';
 import { TokenTotals } from './token-totals.ts';
 import { TurnDiffTracker } from './turn-diff-tracker.ts';
+import { ApprovalGate, type SafetyServices } from './approval-gate.ts';
 import { applyOverrides, type TurnContext } from './turn-context.ts';
 
 export interface SessionOptions {
@@ -38,6 +39,11 @@ export interface SessionOptions {
   userInstructions?: string | null;
   /** Told about each completed task (the notify hook). Must return at once and never throw. */
   notifier?: Notifier;
+  /**
+   * The sandbox and file-system services approvals need. Absent: no decision is made and every call runs as it is —
+   * only for embedders that enforce safety themselves (and the engine's own tests).
+   */
+  safety?: SafetyServices;
 }
 
 export interface PromptHistory {
@@ -61,7 +67,9 @@ export class Session {
   private context: TurnContext;
   private readonly history: ConversationHistory;
   private readonly recorder: SessionRecorder;
-  private readonly turnDeps: Omit<TurnDeps, 'emit' | 'diff'>;
+  private readonly turnDeps: Omit<TurnDeps, 'emit' | 'diff' | 'abortTask'>;
+  /** Approval requests waiting for an answer, by call id. */
+  private readonly pendingApprovals = new Map<string, (decision: ReviewDecision) => void>();
   private running: RunningTask | null = null;
   private readonly ops = new EventStream<Submission>();
   private closed = false;
@@ -85,6 +93,8 @@ export class Session {
       recorder: this.recorder,
       retry: { maxRetries: options.maxRetries, random: options.random ?? Math.random },
       tokens: new TokenTotals(),
+      gate: options.safety ? new ApprovalGate(options.safety) : null,
+      waitForDecision: (callId, signal) => this.waitForDecision(callId, signal),
     };
     this.emit('init', {
       type: 'session_configured',
@@ -125,9 +135,16 @@ export class Session {
         this.context = applyOverrides(this.context, op);
         return;
       case 'exec_approval':
-      case 'patch_approval':
-        // Nothing asks yet: every call is decided by policy without a question, so there is nothing to answer.
+      case 'patch_approval': {
+        const answer = this.pendingApprovals.get(op.id);
+        if (answer === undefined) {
+          this.emit(id, { type: 'warning', message: `no approval request ${op.id} is waiting for an answer` });
+          return;
+        }
+        this.pendingApprovals.delete(op.id);
+        answer(op.decision);
         return;
+      }
       case 'compact':
         this.emit(id, { type: 'warning', message: 'compaction is not available in this version of keel' });
         return;
@@ -181,7 +198,7 @@ export class Session {
 
   private async runTask(task: RunningTask, items: MessageInput | null): Promise<void> {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
-    const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker() };
+    const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
     emit({ type: 'task_started', model_context_window: null });
     if (this.history.items.length === 0) {
@@ -230,6 +247,22 @@ export class Session {
    */
   private finish(task: RunningTask): void {
     if (this.running === task) this.running = null;
+  }
+
+  /** Resolves with the person's answer, or `abort` as soon as the task is interrupted (invariant 5 of events.ts). */
+  private waitForDecision(callId: string, signal: AbortSignal): Promise<ReviewDecision> {
+    if (signal.aborted) return Promise.resolve('abort');
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        this.pendingApprovals.delete(callId);
+        resolve('abort');
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pendingApprovals.set(callId, (decision) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(decision);
+      });
+    });
   }
 
   private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): string {

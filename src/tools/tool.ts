@@ -2,7 +2,7 @@
  * A tool, defined once: name, the spec offered to the model, argument parsing, and `run`. Cross-cutting concerns
  * (argument errors, output truncation, unknown tools) are handled by the registry, not by each tool.
  */
-import type { EventMsg } from '../protocol/index.ts';
+import type { EventMsg, FileChange } from '../protocol/index.ts';
 import type { ToolSpec } from '../model/model-event.ts';
 
 export type ToolKind = 'read' | 'edit' | 'exec';
@@ -17,7 +17,21 @@ export interface ToolContext {
   callId: string;
   /** Emits a protocol event for this call. Must not be called after `run` resolved. */
   emit(msg: EventMsg): void;
+  /**
+   * Set when the approval decision put the call in a sandbox: turns the argv to spawn (run in `cwd`) into the argv
+   * that runs it confined. Absent: run it as it is.
+   */
+  wrapArgv?: (argv: readonly string[], cwd: string) => string[];
+  /** Whether `run` was approved by a person rather than by policy (shown in events such as `patch_apply_begin`). */
+  approvedByPerson?: boolean;
 }
+
+/** What an approval decision looks at, computed from a call's arguments before it runs. */
+export type ApprovalSubject =
+  | { type: 'command'; argv: string[]; cwd: string }
+  | { type: 'patch'; changes: Record<string, FileChange> }
+  /** Nothing to decide: the call will fail before it could change anything (a patch that does not apply). */
+  | { type: 'none' };
 
 export interface ToolResult {
   /** What the model sees, before truncation by the registry. */
@@ -61,6 +75,8 @@ export interface Tool<A = unknown> {
    * Null for an ordinary call.
    */
   redirect?(args: A): Redirect | null;
+  /** What the approval decision needs to know about a call; absent for tools that change nothing. */
+  approvalSubject?(args: A, cwd: string): Promise<ApprovalSubject>;
 }
 
 export type Redirect =

@@ -62,7 +62,7 @@ export function crashScript(marker: string): ScriptStep[] {
     httpError(500),
     respond(
       text('Now the long job.'),
-      functionCall('shell', { command: ['bash', '-lc', `${marker} & echo started; ${marker}; wait`], timeout_ms: LONG_TIMEOUT_MS }, 'call_long'),
+      functionCall('shell', { command: ['bash', '-c', `${marker} & echo started; ${marker}; wait`], timeout_ms: LONG_TIMEOUT_MS }, 'call_long'),
       DELAY,
     ),
     respond(

@@ -17,7 +17,7 @@ function setup(configToml: string) {
 
 it('talks Chat Completions to a configured local provider, with AGENTS.md and the notify hook', async () => {
   const server = await useScriptedServer([
-    respond(functionCall('shell', { command: ['bash', '-lc', 'echo from the tool'] }, 'call_chat')),
+    respond(functionCall('shell', { command: ['bash', '-c', 'echo from the tool'] }, 'call_chat')),
     respond(text('chat works')),
   ]);
   const notifyFile = join(mkdtempSync(join(tmpdir(), 'keel-notify-')), 'notice.json');
@@ -66,7 +66,7 @@ it('refuses a bad config with the file, the key and what was expected, before se
 });
 
 it('resumes a killed session over Chat Completions with every tool call answered', async () => {
-  const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', 'sleep 43.311'] }, 'call_killed'))]);
+  const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', 'sleep 43.311'] }, 'call_killed'))]);
   const providerToml = (url: string) => ['model_provider = "local"', '[model_providers.local]', `base_url = "${url}"`, 'wire_api = "chat"'].join('\n');
   const { home, cwd } = setup(providerToml(first.url));
   const env = { KEEL_HOME: home, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined };

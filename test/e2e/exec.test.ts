@@ -25,7 +25,7 @@ describe('keel exec', () => {
 
   it('runs a shell call, sends its output back, and writes --output-last-message', async () => {
     const server = await useScriptedServer([
-      respond(text('Let me look.'), functionCall('shell', { command: ['bash', '-lc', 'echo hello from the shell'] }, 'call_1')),
+      respond(text('Let me look.'), functionCall('shell', { command: ['bash', '-c', 'echo hello from the shell'] }, 'call_1')),
       respond(text('The shell said hello.')),
     ]);
     const outFile = join(mkdtempSync(join(tmpdir(), 'keel-out-')), 'last.txt');
@@ -42,7 +42,7 @@ describe('keel exec', () => {
 
   it('never passes secrets (the API key, *TOKEN*, *SECRET*) to the commands it runs', async () => {
     const server = await useScriptedServer([
-      respond(functionCall('shell', { command: ['bash', '-lc', 'echo "key=${OPENAI_API_KEY:-none} token=${MY_TOKEN:-none} path=${PATH:+set}"'] }, 'call_env')),
+      respond(functionCall('shell', { command: ['bash', '-c', 'echo "key=${OPENAI_API_KEY:-none} token=${MY_TOKEN:-none} path=${PATH:+set}"'] }, 'call_env')),
       respond(text('checked')),
     ]);
     const result = await runKeel(['exec', 'show env'], { env: { ...modelEnv(server.url), MY_TOKEN: 'tok-123' } });
@@ -77,7 +77,7 @@ describe('keel exec', () => {
 
   it('on SIGINT during a command stops it, leaves no process behind and exits 130', async () => {
     const marker = 'sleep 30.419';
-    const server = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', `${marker} & ${marker}; wait`] }, 'call_s'))]);
+    const server = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', `${marker} & ${marker}; wait`] }, 'call_s'))]);
     const run = startKeel(['exec', '--json', 'wait a while'], { env: modelEnv(server.url) });
     await run.waitForLine((line) => line.includes('"exec_command_begin"'));
     run.child.kill('SIGINT');

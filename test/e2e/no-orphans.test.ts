@@ -9,7 +9,7 @@ import { waitUntil } from '../support/wait-until.ts';
 it.each(['SIGKILL', 'SIGTERM', 'SIGHUP'] as const)('stops every command keel started within two seconds of keel getting %s', async (signal) => {
   const marker = `sleep 40.${100 + ['SIGKILL', 'SIGTERM', 'SIGHUP'].indexOf(signal)}`;
   const server = await useScriptedServer([
-    respond(functionCall('shell', { command: ['bash', '-lc', `${marker} & (${marker} &) ; ${marker}; wait`] }, 'call_k')),
+    respond(functionCall('shell', { command: ['bash', '-c', `${marker} & (${marker} &) ; ${marker}; wait`] }, 'call_k')),
   ], { allowUnconsumedSteps: false, allowViolations: false });
   const run = startKeel(['exec', '--json', 'start something long'], { env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' } });
   await run.waitForLine((line) => line.includes('"exec_command_begin"'));

@@ -28,7 +28,7 @@ describe('resume', () => {
   it('goes on after SIGKILL during a command: the call is answered honestly and the log matches what was sent', async () => {
     const { home, cwd } = place();
     const first = await useScriptedServer([
-      respond(text('Starting the long job.'), functionCall('shell', { command: ['bash', '-lc', 'sleep 41.5'] }, 'call_long')),
+      respond(text('Starting the long job.'), functionCall('shell', { command: ['bash', '-c', 'sleep 41.5'] }, 'call_long')),
     ]);
     const run = startKeel(['exec', '--json', 'run the long job'], { env: env(first.url, home), cwd });
     await run.waitForLine((line) => line.includes('"exec_command_begin"'));
@@ -64,7 +64,7 @@ describe('resume', () => {
 
   it('after Ctrl+C, resumes by id prefix from another directory with a new prompt', async () => {
     const { home, cwd } = place();
-    const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', 'echo partial; sleep 41.6'] }, 'call_int'))]);
+    const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', 'echo partial; sleep 41.6'] }, 'call_int'))]);
     const run = startKeel(['exec', '--json', 'print then wait'], { env: env(first.url, home), cwd });
     await run.waitForLine((line) => line.includes('"exec_command_output_delta"'));
     run.child.kill('SIGINT');
@@ -94,7 +94,7 @@ describe('resume', () => {
 
   it('refuses a second process on a session in use, naming the holder', async () => {
     const { home, cwd } = place();
-    const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-lc', 'sleep 41.7'] }, 'call_hold'))], { allowUnconsumedSteps: true });
+    const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', 'sleep 41.7'] }, 'call_hold'))], { allowUnconsumedSteps: true });
     const holder = startKeel(['exec', '--json', 'hold it'], { env: env(first.url, home), cwd });
     await holder.waitForLine((line) => line.includes('"exec_command_begin"'));
     const sessionId = JSON.parse(holder.lines[0]!).session_id as string;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createAgent, type Agent } from '../../src/core/agent.ts';
 import { BASE_INSTRUCTIONS } from '../../src/core/base-instructions.ts';
 import { createModelClient } from '../../src/model/create-model-client.ts';
-import type { Event, EventMsg, EventType, Op } from '../../src/protocol/index.ts';
+import type { AskForApproval, Event, EventMsg, EventType, Op, SandboxPolicy } from '../../src/protocol/index.ts';
+import type { SafetyServices } from '../../src/core/approval-gate.ts';
 import type { AnyTool } from '../../src/tools/tool.ts';
 import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 
@@ -20,6 +21,10 @@ export interface HarnessOptions {
   maxRetries?: number;
   idleTimeoutMs?: number;
   tools?: AnyTool[];
+  approvalPolicy?: AskForApproval;
+  sandboxPolicy?: SandboxPolicy;
+  /** Given: every call goes through the approval gate with these services. */
+  safety?: SafetyServices;
 }
 
 type Waiter = { predicate: (event: Event) => boolean; resolve: (event: Event) => void; from: number };
@@ -35,7 +40,13 @@ export class AgentHarness {
     this.cwd = options.cwd ?? mkdtempSync(join(tmpdir(), 'keel-test-'));
     this.agent = createAgent({
       providerId: 'scripted',
-      context: { model: 'test-model', cwd: this.cwd, approvalPolicy: 'never', sandboxPolicy: { type: 'danger-full-access' } },
+      context: {
+        model: 'test-model',
+        cwd: this.cwd,
+        approvalPolicy: options.approvalPolicy ?? 'never',
+        sandboxPolicy: options.sandboxPolicy ?? { type: 'danger-full-access' },
+      },
+      safety: options.safety,
       client: createModelClient({
         wireApi: options.wireApi ?? 'responses',
         baseUrl: options.baseUrl,

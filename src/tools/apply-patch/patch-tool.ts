@@ -47,6 +47,10 @@ export function createApplyPatchTool(options: ApplyPatchToolOptions = {}): Tool<
       return { ok: false, error };
     },
     run: (args, ctx) => runPatch(args, ctx, fs),
+    async approvalSubject(args, cwd) {
+      const planned = await planPatch(args.patch, { cwd: resolve(cwd, args.workdir ?? '.'), fs });
+      return planned.type === 'planned' ? { type: 'patch', changes: planned.plan.changes } : { type: 'none' };
+    },
   };
 }
 
@@ -58,7 +62,7 @@ async function runPatch(args: PatchArgs, ctx: ToolContext, fs: PatchFs): Promise
   if (ctx.signal.aborted) return { output: PATCH_ABORTED, success: false };
 
   const changes = planned.type === 'planned' ? planned.plan.changes : {};
-  ctx.emit({ type: 'patch_apply_begin', call_id: ctx.callId, auto_approved: true, changes });
+  ctx.emit({ type: 'patch_apply_begin', call_id: ctx.callId, auto_approved: ctx.approvedByPerson !== true, changes });
   const end = (stdout: string, stderr: string, success: boolean) =>
     ctx.emit({ type: 'patch_apply_end', call_id: ctx.callId, stdout, stderr, success });
 

@@ -64,6 +64,7 @@ export function createShellTool(options: ShellToolOptions = {}): Tool<ShellArgs>
     parse: parseShellArgs,
     redirect: (args) => patchRedirect(args, patchTool),
     run: (args, ctx) => runShell(args, ctx, { ...options, defaultTimeoutMs }),
+    approvalSubject: (args, cwd) => Promise.resolve({ type: 'command', argv: [...args.command], cwd: resolve(cwd, args.workdir ?? '.') }),
   };
 }
 
@@ -91,7 +92,7 @@ async function runShell(
             survivors: false,
           }
         : await runCommand({
-            argv: args.command,
+            argv: ctx.wrapArgv ? ctx.wrapArgv(args.command, cwd) : args.command,
             cwd,
             env: options.env ?? process.env,
             timeoutMs,

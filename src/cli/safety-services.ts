@@ -1,0 +1,40 @@
+/** The real machine behind the engine's approval gate: the sandbox probe (once, on first need), writable roots, wrapping. */
+import type { SafetyServices } from '../core/approval-gate.ts';
+import type { SandboxPolicy } from '../protocol/index.ts';
+import { networkAllowed, nodeSandboxHost, probeSandbox, sandboxUsable, sensitiveSockets, wrapCommand, type SandboxProbe } from '../sandbox/index.ts';
+import { nodePathProbe, writableRoots } from '../tools/approval/index.ts';
+
+export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string): SafetyServices {
+  let probing: Promise<SandboxProbe> | null = null;
+  const probe = (): Promise<SandboxProbe> => (probing ??= probeSandbox(nodeSandboxHost(env)));
+  let found: SandboxProbe | null = null;
+  const rootsEnv = { TMPDIR: env.TMPDIR, KEEL_HOME: keelHomeDir, HOME: env.HOME };
+  return {
+    async sandboxAvailable(policy) {
+      found = await probe();
+      // Network isolation matters only where the policy cuts the network off (read-only always does).
+      return sandboxUsable(found, networkAllowed(policy)).type === 'usable';
+    },
+    async sandboxProblem() {
+      const result = await probe();
+      return result.type === 'unavailable' ? `${result.reason}${result.hint ? `; fix: ${result.hint}` : ''}` : null;
+    },
+    writable: (policy: SandboxPolicy, cwd: string) => writableRoots(policy, cwd, rootsEnv, nodePathProbe),
+    wrap(argv, policy, cwd) {
+      const writable = writableRoots(policy, cwd, rootsEnv, nodePathProbe);
+      const executable = found?.type === 'available' ? found.executable : undefined;
+      const wrapped = wrapCommand(argv, policy, {
+        cwd,
+        writableRoots: writable.roots,
+        readOnlySubpaths: writable.readOnlySubpaths,
+        networkAccess: networkAllowed(policy),
+        platform: process.platform,
+        maskedPaths: sensitiveSockets(env, nodePathProbe),
+        ...(executable === undefined ? {} : { executable }),
+      });
+      if (wrapped.type === 'unsupported') return { type: 'unsupported', reason: wrapped.reason };
+      return { type: 'wrapped', argv: wrapped.argv };
+    },
+    probe: nodePathProbe,
+  };
+}

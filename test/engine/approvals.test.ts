@@ -1,0 +1,123 @@
+/** Approvals through the engine: what asks, what runs, what is refused, what the model is told. */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { createSafetyServices } from '../../src/cli/safety-services.ts';
+import type { AskForApproval, SandboxPolicy } from '../../src/protocol/index.ts';
+import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { createApplyPatchTool } from '../../src/tools/apply-patch/patch-tool.ts';
+import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
+import { AgentHarness } from '../support/agent-harness.ts';
+import { checkEventInvariants } from '../support/event-invariants.ts';
+import { useScriptedServer } from '../support/scripted-model.ts';
+
+const harnesses: AgentHarness[] = [];
+afterEach(async () => {
+  for (const harness of harnesses.splice(0)) await harness.shutdown();
+});
+
+const workspaceWrite: SandboxPolicy = { type: 'workspace-write', writable_roots: [], network_access: false };
+
+function start(url: string, approvalPolicy: AskForApproval, sandboxPolicy: SandboxPolicy = workspaceWrite): AgentHarness {
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const harness = new AgentHarness({
+    baseUrl: url,
+    approvalPolicy,
+    sandboxPolicy,
+    safety: createSafetyServices(process.env, home),
+    tools: [createShellTool({}), createApplyPatchTool()],
+  });
+  harnesses.push(harness);
+  return harness;
+}
+
+type Item = Record<string, string>;
+async function outputOf(server: Awaited<ReturnType<typeof useScriptedServer>>, index: number, callId: string): Promise<string> {
+  const requests = await server.waitForRequests(index + 1);
+  return (requests[index]!.body.input as Item[]).find((item) => item.type === 'function_call_output' && item.call_id === callId)!.output!;
+}
+
+const touch = (name: string, callId: string) => functionCall('shell', { command: ['touch', name] }, callId);
+
+it('untrusted: asks before a command that is not known to be safe, and runs it once approved', async () => {
+  const server = await useScriptedServer([respond(touch('approved.txt', 'c1')), respond(text('done'))]);
+  const harness = start(server.url, 'untrusted');
+  harness.say('make a file');
+  const request = await harness.first('exec_approval_request');
+  expect(request).toMatchObject({ call_id: 'c1', command: ['touch', 'approved.txt'], cwd: harness.cwd });
+  expect(request.reason).toBeTruthy();
+  expect(existsSync(join(harness.cwd, 'approved.txt'))).toBe(false);
+  harness.submit({ type: 'exec_approval', id: 'c1', decision: 'approved' });
+  await harness.first('task_complete');
+  expect(existsSync(join(harness.cwd, 'approved.txt'))).toBe(true);
+  expect(JSON.parse(await outputOf(server, 1, 'c1'))).toMatchObject({ metadata: { exit_code: 0 } });
+  expect(checkEventInvariants(harness.events)).toEqual([]);
+});
+
+it('a denial tells the model "exec command rejected by user" and runs nothing', async () => {
+  const server = await useScriptedServer([respond(touch('denied.txt', 'c2')), respond(text('ok'))]);
+  const harness = start(server.url, 'untrusted');
+  harness.say('make a file');
+  await harness.first('exec_approval_request');
+  harness.submit({ type: 'exec_approval', id: 'c2', decision: 'denied' });
+  await harness.first('task_complete');
+  expect(await outputOf(server, 1, 'c2')).toBe('exec command rejected by user');
+  expect(existsSync(join(harness.cwd, 'denied.txt'))).toBe(false);
+  expect(harness.ofType('exec_command_begin')).toEqual([]);
+});
+
+it('approve for the session: the same command in the same place is not asked about again', async () => {
+  const server = await useScriptedServer([respond(touch('again.txt', 'c3')), respond(touch('again.txt', 'c4')), respond(text('ok'))]);
+  const harness = start(server.url, 'untrusted');
+  harness.say('twice');
+  await harness.first('exec_approval_request');
+  harness.submit({ type: 'exec_approval', id: 'c3', decision: 'approved_for_session' });
+  await harness.first('task_complete');
+  expect(harness.ofType('exec_approval_request')).toHaveLength(1);
+  expect(harness.ofType('exec_command_end')).toHaveLength(2);
+});
+
+it('abort from the approval prompt interrupts the task like Ctrl+C, and the next request is accepted', async () => {
+  const server = await useScriptedServer([respond(touch('never.txt', 'c5')), respond(text('fine'))]);
+  const harness = start(server.url, 'untrusted');
+  harness.say('try');
+  await harness.first('exec_approval_request');
+  harness.submit({ type: 'exec_approval', id: 'c5', decision: 'abort' });
+  await harness.first('turn_aborted');
+  harness.say('next');
+  await harness.first('task_complete');
+  expect(await outputOf(server, 1, 'c5')).toBe('aborted by user');
+  expect(existsSync(join(harness.cwd, 'never.txt'))).toBe(false);
+});
+
+it('never + read-only: the command runs in the sandbox, cannot write, and the model sees why', async () => {
+  const server = await useScriptedServer([respond(touch('blocked.txt', 'c6')), respond(text('understood'))]);
+  const harness = start(server.url, 'never', { type: 'read-only' });
+  harness.say('try to write');
+  await harness.first('task_complete');
+  const output = await outputOf(server, 1, 'c6');
+  expect(existsSync(join(harness.cwd, 'blocked.txt'))).toBe(false);
+  // Either the sandbox ran it and the write failed, or no sandbox works here and it was refused: never unconfined.
+  expect(output).toMatch(/Read-only file system|exec command rejected/);
+});
+
+it('a patch that writes outside the workspace asks (on-request) and is refused under never', async () => {
+  // Not under /tmp, which workspace-write may write.
+  const outside = mkdtempSync('/var/tmp/keel-outside-');
+  writeFileSync(join(outside, 'x.txt'), 'one\n');
+  const patch = `*** Begin Patch\n*** Update File: ${join(outside, 'x.txt')}\n@@\n-one\n+two\n*** End Patch`;
+  const server = await useScriptedServer([respond(functionCall('apply_patch', { input: patch }, 'p1')), respond(text('ok')), respond(functionCall('apply_patch', { input: patch }, 'p2')), respond(text('ok'))]);
+  const asking = start(server.url, 'on-request');
+  asking.say('edit outside');
+  const request = await asking.first('apply_patch_approval_request');
+  expect(Object.keys(request.changes)).toEqual([join(outside, 'x.txt')]);
+  asking.submit({ type: 'patch_approval', id: 'p1', decision: 'denied' });
+  await asking.first('task_complete');
+  expect(await outputOf(server, 1, 'p1')).toBe('patch rejected by user');
+
+  const refusing = start(server.url, 'never');
+  refusing.say('edit outside');
+  await refusing.first('task_complete');
+  expect(await outputOf(server, 3, 'p2')).toMatch(/^patch rejected: /);
+});
