@@ -6,6 +6,8 @@
 import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
 import { assessCommand, assessPatch, commandApprovalKey, patchPaths, type PathProbe, type WritablePaths } from '../tools/approval/index.ts';
 import type { ApprovalSubject } from '../tools/tool.ts';
+import { detectSandboxDenial, networkAllowed } from '../sandbox/index.ts';
+import { assessSandboxRetry } from '../tools/approval/index.ts';
 
 /** The machine-facing half of safety, given by the front end's wiring (real sandbox, real file system). */
 export interface SafetyServices {
@@ -109,6 +111,31 @@ export class ApprovalGate {
           return this.answered(call, answer, 'patch rejected by user');
         });
     }
+  }
+
+  /**
+   * After a sandboxed command failed: when the failure looks like the sandbox's doing, `on-failure` (and `untrusted`)
+   * ask whether to run it again without the sandbox; the other policies tell the model what blocked it.
+   */
+  async afterSandboxedFailure(
+    call: GateCall,
+    exitCode: number | null,
+    output: string,
+    /** Runs just before the question goes out (the caller shows the failed run first). */
+    beforeAsking: () => void,
+  ): Promise<{ type: 'rerun' } | { type: 'keep'; note: string | null }> {
+    if (call.subject.type !== 'command') return { type: 'keep', note: null };
+    const denial = detectSandboxDenial(exitCode, output, { sandboxed: true, networkDisabled: !networkAllowed(call.sandboxPolicy) });
+    if (denial.type === 'not_denial') return { type: 'keep', note: null };
+    const next = assessSandboxRetry(call.approvalPolicy, denial.evidence);
+    if (next.type === 'report_failure') return { type: 'keep', note: next.reason };
+    const { argv, cwd } = call.subject;
+    beforeAsking();
+    call.emit({ type: 'exec_approval_request', call_id: call.callId, command: argv, cwd, reason: next.reason });
+    const answer = await call.waitForDecision(call.callId, call.signal);
+    if (answer === 'approved_for_session') this.approvedCommands.add(commandApprovalKey(argv, cwd));
+    const verdict = this.answered(call, answer, 'the person declined to run it without the sandbox');
+    return verdict.type === 'run' ? { type: 'rerun' } : { type: 'keep', note: verdict.output };
   }
 
   private answered(call: GateCall, answer: ReviewDecision, deniedText: string): GateVerdict {

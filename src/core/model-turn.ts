@@ -16,7 +16,7 @@ import type { SessionRecorder } from './session-recorder.ts';
 import type { TokenTotals } from './token-totals.ts';
 import type { TurnContext } from './turn-context.ts';
 import type { TurnDiffTracker } from './turn-diff-tracker.ts';
-import type { ApprovalGate } from './approval-gate.ts';
+import type { ApprovalGate, GateCall } from './approval-gate.ts';
 import type { ToolContext } from '../tools/tool.ts';
 
 export interface RetryOptions {
@@ -181,8 +181,9 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
   try {
     const resolved = deps.registry.resolve(call);
     let extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'> = {};
+    let gateCall: GateCall | null = null;
     if (deps.gate !== null && resolved.type === 'run' && resolved.tool.approvalSubject) {
-      const verdict = await deps.gate.check({
+      gateCall = {
         callId,
         cwd: context.cwd,
         subject: await resolved.tool.approvalSubject(resolved.args, context.cwd),
@@ -192,14 +193,27 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
         emit,
         waitForDecision: deps.waitForDecision,
         abortTask: deps.abortTask,
-      });
+      };
+      const verdict = await deps.gate.check(gateCall);
       if (verdict.type === 'respond') {
         recordOutput(deps, call, verdict.output);
         return false;
       }
       extra = { wrapArgv: verdict.wrapArgv, approvedByPerson: verdict.approvedByPerson };
     }
-    const result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
+    let result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
+    if (gateCall !== null && extra.wrapArgv !== undefined && !result.success && !signal.aborted) {
+      // Only when a question follows does the first run's end go out before its output is recorded: the person must
+      // see the failure before being asked (a rerun is a second begin/end pair for the same call).
+      const after = await deps.gate!.afterSandboxedFailure(gateCall, result.exitCode ?? null, result.output, () => {
+        for (const end of heldEnds.splice(0)) deps.emit(end);
+      });
+      if (after.type === 'rerun' && !signal.aborted) {
+        result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, approvedByPerson: true });
+      } else if (after.type === 'keep' && after.note !== null) {
+        result = { ...result, output: `${result.output}\n[keel: ${after.note}]` };
+      }
+    }
     text = result.output;
     if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
       diff.record(result.fileWrites);

@@ -7,8 +7,9 @@ import type { SandboxLayout } from './sandbox-layout.ts';
 export function bwrapArgv(argv: readonly string[], layout: SandboxLayout, writable: boolean): string[] {
   const args = [
     layout.executable ?? 'bwrap',
-    // setsid(): the command cannot push keystrokes into keel's terminal (TIOCSTI).
-    '--new-session',
+    // No --new-session: keel already starts every command in a session of its own with no terminal (so there is no
+    // TIOCSTI to guard against), and staying in that session's process group is what lets keel signal, watch and
+    // wait for everything inside the sandbox as one group, like any other command.
     // If keel dies, so does everything in the sandbox: with --unshare-pid, killing the sandbox's init kills all.
     '--die-with-parent',
     '--unshare-pid',

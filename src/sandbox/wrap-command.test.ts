@@ -19,7 +19,7 @@ describe('wrapCommand on Linux (bubblewrap)', () => {
       type: 'wrapped',
       backend: 'bwrap',
       argv: [
-        'bwrap', '--new-session', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+        'bwrap', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
         '--cap-drop', 'ALL', '--unshare-net',
         '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
         '--ro-bind', '/proc/sys', '/proc/sys',

@@ -42,6 +42,8 @@ export interface ToolResult {
    * that know exactly what they wrote report it (apply_patch); a shell command's writes are not tracked.
    */
   fileWrites?: readonly FileWrite[];
+  /** A command's exit code, for tools that run one (the approval gate reads it to spot sandbox denials). */
+  exitCode?: number | null;
 }
 
 /** One file a call wrote or removed. `path` is absolute; null means no file was there. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createSafetyServices } from '../../src/cli/safety-services.ts';
+import { nodeSandboxHost, probeSandbox } from '../../src/sandbox/index.ts';
 import type { AskForApproval, SandboxPolicy } from '../../src/protocol/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
 import { createApplyPatchTool } from '../../src/tools/apply-patch/patch-tool.ts';
@@ -120,4 +121,24 @@ it('a patch that writes outside the workspace asks (on-request) and is refused u
   refusing.say('edit outside');
   await refusing.first('task_complete');
   expect(await outputOf(server, 3, 'p2')).toMatch(/^patch rejected: /);
+});
+
+// Needs a working sandbox; where none can run, the probe's reason is printed instead (keel sandbox check).
+const probe = await probeSandbox(nodeSandboxHost());
+if (probe.type !== 'available') console.warn(`skipping the sandbox-retry test: ${probe.reason}`);
+
+it.skipIf(probe.type !== 'available')('on-failure: a command the sandbox blocked is offered for a run without it, and runs once approved', async () => {
+  const server = await useScriptedServer([respond(touch('escaped.txt', 'c7')), respond(text('written'))]);
+  const harness = start(server.url, 'on-failure', { type: 'read-only' });
+  harness.say('write it');
+  const request = await harness.first('exec_approval_request');
+  expect(request.reason).toMatch(/failed in the sandbox/);
+  // The person saw the sandboxed failure before the question.
+  expect(harness.ofType('exec_command_end')[0]).toMatchObject({ call_id: 'c7', status: 'failed' });
+  expect(existsSync(join(harness.cwd, 'escaped.txt'))).toBe(false);
+  harness.submit({ type: 'exec_approval', id: 'c7', decision: 'approved' });
+  await harness.first('task_complete');
+  expect(existsSync(join(harness.cwd, 'escaped.txt'))).toBe(true);
+  expect(JSON.parse(await outputOf(server, 1, 'c7'))).toMatchObject({ metadata: { exit_code: 0 } });
+  expect(checkEventInvariants(harness.events)).toEqual([]);
 });

@@ -124,7 +124,7 @@ async function runShell(
     aggregated_output: report.aggregatedOutput,
     status: report.status,
   });
-  return { output: report.modelOutput, success: report.success };
+  return { output: report.modelOutput, success: report.success, exitCode: report.exitCode };
 }
 
 /** Why `cwd` cannot be used, or null. Checked up front because spawn reports a bad cwd as a missing program. */
