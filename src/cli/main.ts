@@ -1,12 +1,8 @@
 /** keel's entry point: picks the command and turns every outcome into an exit code. */
-import { applyPatchCommand } from '../tools/apply-patch/command.ts';
+// Each command is loaded only when it runs (the bundle is split per command): `keel exec` does not pay for the
+// scripted server, the session list or the doctor.
 import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
-import { demoCommand } from './demo-command.ts';
-import { doctorCommand } from './doctor-command.ts';
-import { execCommand } from './exec-command.ts';
 import { closeAllLogsNow } from './session-log-setup.ts';
-import { sandboxCommand } from './sandbox-command.ts';
-import { sessionsCommand } from './sessions-command.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
@@ -38,17 +34,17 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${MAIN_HELP}\n`);
       return 0;
     case 'exec':
-      return execCommand(rest, process.env);
+      return (await import('./exec-command.ts')).execCommand(rest, process.env);
     case 'doctor':
-      return doctorCommand(rest, process.env);
+      return (await import('./doctor-command.ts')).doctorCommand(rest, process.env);
     case 'sandbox':
-      return sandboxCommand(rest);
+      return (await import('./sandbox-command.ts')).sandboxCommand(rest);
     case 'sessions':
-      return sessionsCommand(rest, process.env);
+      return (await import('./sessions-command.ts')).sessionsCommand(rest, process.env);
     case 'demo':
-      return demoCommand(rest);
+      return (await import('./demo-command.ts')).demoCommand(rest);
     case 'apply_patch':
-      return applyPatchCommand(rest, {
+      return (await import('../tools/apply-patch/command.ts')).applyPatchCommand(rest, {
         cwd: process.cwd(),
         readStdin: readAllStdin,
         stdout: (text) => process.stdout.write(text),
