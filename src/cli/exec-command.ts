@@ -14,7 +14,7 @@ import { buildAgent } from './build-agent.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { createSafetyServices } from './safety-services.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
-import { openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
+import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
@@ -27,10 +27,13 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     return 0;
   }
   const home = keelHome(env);
-  const workdir = values.cd === undefined ? process.cwd() : resolveWorkdir(values.cd);
+  const cdOverride = values.cd === undefined ? undefined : resolveWorkdir(values.cd);
+  // A resumed session works in its own directory: its project config and AGENTS.md are the ones that apply.
+  const located = resuming ? await locateSession(home, resumeRef(values, positionals)) : null;
+  const cwd = located === null ? (cdOverride ?? process.cwd()) : resumedCwd(located.cwd, cdOverride);
   const settings = await resolveRunSettings({
     home,
-    cwd: workdir,
+    cwd,
     env,
     profile: values.profile,
     overrides: values.config ?? [],
@@ -39,9 +42,10 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     idleTimeoutMs: optionalInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms'),
   });
   const secrets = settings.client.apiKey === undefined ? [] : [settings.client.apiKey];
-  const session = resuming
-    ? await resumeTarget(values, positionals, home, secrets)
-    : await newTarget(values, positionals, home, secrets, settings);
+  const session =
+    located === null
+      ? await newTarget(values, positionals, { home, cwd, secrets, settings })
+      : await resumeTarget(values, positionals, { path: located.path, cwd, secrets });
   const promptHistory = settings.saveHistory
     ? { append: (text: string) => appendPrompt({ home, sessionId: session.sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
     : undefined;
@@ -93,38 +97,45 @@ interface Target {
   prompt: string | null;
 }
 
-async function newTarget(values: ExecValues, positionals: string[], home: string, secrets: string[], settings: RunSettings): Promise<Target> {
+async function newTarget(
+  values: ExecValues,
+  positionals: string[],
+  place: { home: string; cwd: string; secrets: string[]; settings: RunSettings },
+): Promise<Target> {
   if (positionals.length > 1) {
     throw new UsageError(`exec takes one prompt, got ${positionals.length} arguments: quote the prompt ("keel exec 'fix the tests'")`);
   }
   if (values.last) throw new UsageError('--last belongs to "keel exec resume"');
-  const cwd = resolveWorkdir(values.cd);
   const prompt = await readPrompt(positionals[0]);
   const sessionId = randomUUID();
+  const { home, cwd, secrets, settings } = place;
   const log = await openNewLog({ home, sessionId, cwd, model: settings.model, providerId: settings.providerId, source: 'exec', secrets });
   return { sessionId, cwd, model: null, log, history: [], prompt };
 }
 
-async function resumeTarget(values: ExecValues, positionals: string[], home: string, secrets: string[]): Promise<Target> {
+/** Which session `exec resume` names: `--last [PROMPT]` or `SESSION_ID [PROMPT]`. */
+function resumeRef(values: ExecValues, positionals: string[]): SessionRef {
   const [first, second, ...extra] = positionals;
   if (!values.last && first === undefined) {
     throw new UsageError('say which session to resume: "keel exec resume --last" or "keel exec resume SESSION_ID" (see keel sessions)');
   }
-  const promptArg = values.last ? first : second;
   if (extra.length > 0 || (values.last && second !== undefined)) {
     throw new UsageError('exec resume takes a session (or --last) and at most one prompt: quote the prompt');
   }
-  const ref: SessionRef = values.last ? { type: 'last', cwd: process.cwd() } : { type: 'id', idOrPrefix: first! };
-  const resumed = await resumeLog(home, ref, secrets);
+  return values.last ? { type: 'last', cwd: process.cwd() } : { type: 'id', idOrPrefix: first! };
+}
+
+async function resumeTarget(values: ExecValues, positionals: string[], place: { path: string; cwd: string; secrets: string[] }): Promise<Target> {
+  const promptArg = values.last ? positionals[0] : positionals[1];
+  const resumed = await resumeLog(place.path, place.secrets);
   try {
-    const cwd = resumedCwd(resumed.meta.cwd, values.cd === undefined ? undefined : resolveWorkdir(values.cd));
     const prompt = promptArg === undefined ? null : await readPrompt(promptArg);
     if (prompt === null && !resumed.midTask) {
       throw new UsageError(
         `the last task of session ${resumed.meta.session_id} had finished: give a prompt to go on ("keel exec resume ${resumed.meta.session_id} '…'")`,
       );
     }
-    return { sessionId: resumed.meta.session_id, cwd, model: resumed.meta.model, log: resumed.log, history: resumed.history, prompt };
+    return { sessionId: resumed.meta.session_id, cwd: place.cwd, model: resumed.meta.model, log: resumed.log, history: resumed.history, prompt };
   } catch (error) {
     await resumed.log.close('shutdown');
     throw error;
@@ -161,8 +172,8 @@ function parseExecArgs(argv: string[]) {
   }
 }
 
-function resolveWorkdir(dir: string | undefined): string {
-  const cwd = resolve(dir ?? process.cwd());
+function resolveWorkdir(dir: string): string {
+  const cwd = resolve(dir);
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UsageError(`--cd ${dir}: no such directory`);
   return cwd;
 }

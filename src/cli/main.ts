@@ -3,6 +3,7 @@
 // scripted server, the session list or the doctor.
 import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
 import { closeAllLogsNow } from './session-log-setup.ts';
+import { EXIT_USAGE } from '../exec/exit-codes.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
@@ -62,7 +63,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`keel: ${error.message}\n`);
-      processIo.exit(2);
+      processIo.exit(EXIT_USAGE);
     }
     process.stderr.write(`keel: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     processIo.exit(1);

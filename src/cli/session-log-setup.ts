@@ -11,6 +11,7 @@ import {
   isStoreError,
   latestSession,
   readSessionLog,
+  summarizeSession,
   SessionLogWriter,
   type SessionLock,
   type SessionLog,
@@ -100,9 +101,28 @@ export interface ResumedLog {
 
 export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefix: string };
 
-/** Finds, locks, reads and reopens a session; calls left open by its end are answered in the log first. */
-export async function resumeLog(home: string, ref: SessionRef, secrets: string[]): Promise<ResumedLog> {
+/** A session to resume, found but not opened: its log and the directory it worked in. */
+export interface LocatedSession {
+  path: string;
+  cwd: string;
+}
+
+/** Finds a session and reads the directory it worked in (from the log's header), so its settings load from there. */
+export async function locateSession(home: string, ref: SessionRef): Promise<LocatedSession> {
   const path = await locate(home, ref);
+  let summary: ReturnType<typeof summarizeSession>;
+  try {
+    summary = summarizeSession(path);
+  } catch (error) {
+    if (isStoreError(error, 'newer_format') || isStoreError(error, 'not_a_session')) throw new UsageError(error.message);
+    throw error;
+  }
+  if (summary === null) throw new UsageError(`${path} is not a keel session log`);
+  return { path, cwd: summary.cwd };
+}
+
+/** Locks, reads and reopens a located session; calls left open by its end are answered in the log first. */
+export async function resumeLog(path: string, secrets: string[]): Promise<ResumedLog> {
   let lock: SessionLock;
   try {
     lock = await acquireSessionLock(path);

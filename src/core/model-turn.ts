@@ -180,9 +180,10 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
   };
   try {
     const resolved = deps.registry.resolve(call);
+    const gate = deps.gate;
     let extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'> = {};
     let gateCall: GateCall | null = null;
-    if (deps.gate !== null && resolved.type === 'run' && resolved.tool.approvalSubject) {
+    if (gate !== null && resolved.type === 'run' && resolved.tool.approvalSubject) {
       gateCall = {
         callId,
         cwd: context.cwd,
@@ -194,7 +195,7 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
         waitForDecision: deps.waitForDecision,
         abortTask: deps.abortTask,
       };
-      const verdict = await deps.gate.check(gateCall);
+      const verdict = await gate.check(gateCall);
       if (verdict.type === 'respond') {
         recordOutput(deps, call, verdict.output);
         return false;
@@ -202,10 +203,10 @@ async function runCall(deps: TurnDeps, call: ToolCallItem, context: TurnContext,
       extra = { wrapArgv: verdict.wrapArgv, approvedByPerson: verdict.approvedByPerson };
     }
     let result = await deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
-    if (gateCall !== null && extra.wrapArgv !== undefined && !result.success && !signal.aborted) {
+    if (gate !== null && gateCall !== null && extra.wrapArgv !== undefined && !result.success && !signal.aborted) {
       // Only when a question follows does the first run's end go out before its output is recorded: the person must
       // see the failure before being asked (a rerun is a second begin/end pair for the same call).
-      const after = await deps.gate!.afterSandboxedFailure(gateCall, result.exitCode ?? null, result.output, () => {
+      const after = await gate.afterSandboxedFailure(gateCall, result.exitCode ?? null, result.output, () => {
         for (const end of heldEnds.splice(0)) deps.emit(end);
       });
       if (after.type === 'rerun' && !signal.aborted) {

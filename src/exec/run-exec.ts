@@ -3,15 +3,11 @@
  * while running. Exit codes: 0 done, 1 the task ended in an error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
  */
 import type { Agent } from '../core/agent.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, EXIT_TERMINATED } from './exit-codes.ts';
 import { HumanRenderer } from './human-renderer.ts';
 import { jsonlEvent, jsonlHeader } from './jsonl-renderer.ts';
 import type { Style } from './style.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_TASK_ERROR = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
-export const EXIT_TERMINATED = 143;
 
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
