@@ -2,8 +2,6 @@
  * `keel exec` and `keel exec resume`: parse the arguments, check the settings before anything is sent, open the
  * session log (new, or the resumed one), and run one task.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExec } from '../exec/run-exec.ts';
 import { colorWanted, createStyle } from '../exec/style.ts';
@@ -17,6 +15,7 @@ import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
+import { resolveWorkdir, sandboxFlag } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
 export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -172,12 +171,6 @@ function parseExecArgs(argv: string[]) {
   }
 }
 
-function resolveWorkdir(dir: string): string {
-  const cwd = resolve(dir);
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new UsageError(`--cd ${dir}: no such directory`);
-  return cwd;
-}
-
 async function readPrompt(arg: string | undefined): Promise<string> {
   if (arg !== undefined && arg !== '-') {
     if (arg.trim() === '') throw new UsageError('the prompt is empty');
@@ -189,19 +182,6 @@ async function readPrompt(arg: string | undefined): Promise<string> {
   const text = (await readAllStdin()).trim();
   if (text === '') throw new UsageError('the prompt read from standard input is empty');
   return text;
-}
-
-/** -s MODE, --full-auto (workspace-write) or --dangerously-bypass-sandbox (danger-full-access); at most one. */
-function sandboxFlag(values: ExecValues): string | undefined {
-  const given = [values.sandbox, values['full-auto'] ? 'workspace-write' : undefined, values['dangerously-bypass-sandbox'] ? 'danger-full-access' : undefined].filter(
-    (value): value is string => value !== undefined,
-  );
-  if (given.length > 1) throw new UsageError('-s/--sandbox, --full-auto and --dangerously-bypass-sandbox exclude each other: give one');
-  const mode = given[0];
-  if (mode !== undefined && !['read-only', 'workspace-write', 'danger-full-access'].includes(mode)) {
-    throw new UsageError(`--sandbox is read-only, workspace-write or danger-full-access, got "${mode}"`);
-  }
-  return mode;
 }
 
 /** A whole number given on the command line, or undefined when the flag is absent. */

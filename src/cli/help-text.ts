@@ -2,6 +2,10 @@
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 
 Usage:
+  keel [options] [PROMPT]        open the interactive UI, optionally with a first prompt (options and keys:
+                                 keel resume --help)
+  keel resume [--last | SESSION_ID] [PROMPT]
+                                 open the UI on a recorded session (no id: pick one of this repository's)
   keel exec [options] [PROMPT]   run one task without interaction (PROMPT, or "-" / nothing to read stdin)
   keel exec resume (--last | SESSION_ID) [PROMPT]
                                  go on with a recorded session (after Ctrl+C, a crash, a kill)
@@ -24,7 +28,7 @@ Environment:
 Every session is recorded as it happens in $KEEL_HOME/sessions/ (mode 0600, no API keys), so it can be
 resumed whatever ended it. Prompts are kept in $KEEL_HOME/history.jsonl.
 
-Run "keel exec --help" for the options of a task.`;
+Run "keel exec --help" for the options of a task, "keel resume --help" for the interactive UI's.`;
 
 export const EXEC_HELP = `Usage: keel exec [options] [PROMPT]
 
@@ -78,3 +82,41 @@ stopped. The session works in its own directory (keel can be anywhere); -C DIR m
 
 All options of "keel exec" apply (--json, -o, -m, --stateful, …). Two keel processes never write one session:
 a second one is refused with the holder's process id.`;
+
+const UI_OPTIONS = `Options:
+  -m, --model NAME                 the model to use (default: config.toml's model)
+  -p, --profile NAME               use the [profiles.NAME] table of config.toml
+  -c, --config KEY=VALUE           override one config.toml key (repeatable)
+      --oss                        use the local provider (Ollama unless configured)
+  -a, --ask-for-approval POLICY    when to ask before running something: untrusted, on-failure,
+                                   on-request (default) or never
+  -s, --sandbox MODE               read-only (default), workspace-write or danger-full-access
+      --full-auto                  -a on-request -s workspace-write: edit and run in the workspace, ask for the rest
+      --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
+  -C, --cd DIR                     work in DIR instead of the current directory
+  -h, --help                       show this help
+
+In the UI:
+  Enter send (while a task runs: queued for it) · Shift+Enter, Ctrl+J or Alt+Enter new line
+  Up/Down recall earlier prompts · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Alt+Left/Right by word
+  Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
+  Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
+  Approvals: y approve · a approve for this session · n deny · Esc abort the task
+  /new /resume /status /model NAME /approvals /diff /help /quit`;
+
+export const TUI_HELP = `Usage: keel [options] [PROMPT]
+
+Opens the interactive UI in this directory: give keel tasks, watch commands and edits as they happen, answer its
+questions, interrupt it at any moment and carry on. The session is recorded as it happens; leave with Ctrl+D or
+/quit and go on later with "keel resume".
+
+${UI_OPTIONS}`;
+
+export const RESUME_HELP = `Usage: keel resume [--last | SESSION_ID] [options] [PROMPT]
+
+Opens the interactive UI on a recorded session, showing its transcript, after a quit, Ctrl+C, a crash or a kill.
+Commands that were running when keel stopped are recorded as aborted, so the model sees an answer for every call.
+With no session named, pick one of this repository's sessions; --last takes the newest; SESSION_ID may be a
+unique prefix of the id (see keel sessions). A PROMPT is sent as soon as the UI is up.
+
+${UI_OPTIONS}`;

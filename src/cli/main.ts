@@ -17,7 +17,7 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     closeAllLogsNow(detail.slice(0, 4000));
-    process.stderr.write(`keel: internal error (the session is saved; resume it with "keel exec resume --last"):\n${detail}\n`);
+    process.stderr.write(`keel: internal error (the session is saved; resume it with "keel resume --last"):\n${detail}\n`);
     processIo.exit(1);
   });
 }
@@ -51,10 +51,12 @@ async function main(argv: string[]): Promise<number> {
         stdout: (text) => process.stdout.write(text),
         stderr: (text) => process.stderr.write(text),
       });
+    case 'resume':
     case undefined:
-      throw new UsageError('the interactive UI is not part of this version yet: run a task with `keel exec "PROMPT"` (see keel --help)');
+      return (await import('./tui-command.ts')).tuiCommand(argv, process.env);
     default:
-      throw new UsageError(`unknown command "${command}": see keel --help`);
+      // Anything else is the interactive UI's options and first prompt: keel "fix the failing test".
+      return (await import('./tui-command.ts')).tuiCommand(argv, process.env);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ModelClientConfig } from '../model/index.ts';
-import type { SandboxPolicy } from '../protocol/index.ts';
+import type { AskForApproval, SandboxPolicy } from '../protocol/index.ts';
 import {
   historySettings,
   isConfigError,
@@ -37,6 +37,10 @@ export interface RunSettings {
   userInstructions: string | null;
   /** From config.toml and -s/--full-auto; `keel exec` then forces approvals to `never`. */
   sandboxPolicy: SandboxPolicy;
+  /** From config.toml and -a (the interactive UI asks; `keel exec` never does). */
+  approvalPolicy: AskForApproval;
+  /** The AGENTS.md files given to the model, for /status. */
+  instructionFiles: string[];
   /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
   commandEnv: Record<string, string>;
 }
@@ -90,6 +94,8 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     userInstructions: instructions.message,
     commandEnv: filteredEnv(shellEnvironmentPolicy(config), input.env),
     sandboxPolicy: safetySettings(config).sandboxPolicy,
+    approvalPolicy: safetySettings(config).approvalPolicy,
+    instructionFiles: instructions.files.map((file) => file.path),
   };
 }
 

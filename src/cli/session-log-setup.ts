@@ -3,7 +3,7 @@
  * record, so however keel ends, the log says how.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { ResponseItem } from '../protocol/index.ts';
+import type { EventMsg, ResponseItem } from '../protocol/index.ts';
 import { endsMidTask, outputsForOpenCalls } from '../core/resume-history.ts';
 import {
   acquireSessionLock,
@@ -97,6 +97,8 @@ export interface ResumedLog {
   history: ResponseItem[];
   /** Whether the last task was cut off, so a resume without a prompt has something to continue. */
   midTask: boolean;
+  /** The recorded events, to show the session's transcript. */
+  events: EventMsg[];
 }
 
 export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefix: string };
@@ -142,7 +144,7 @@ export async function resumeLog(path: string, secrets: string[]): Promise<Resume
     // The log must describe a history the API accepts before anything is sent.
     await writer.flush();
     const history = [...log.items, ...answers];
-    return { log: opened, meta: log.meta, history, midTask: endsMidTask(history) };
+    return { log: opened, meta: log.meta, history, midTask: endsMidTask(history), events: log.events.map((logged) => logged.event) };
   } catch (error) {
     lock.release();
     if (isStoreError(error, 'newer_format') || isStoreError(error, 'not_a_session')) throw new UsageError(error.message);

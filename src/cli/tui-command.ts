@@ -1,0 +1,227 @@
+/**
+ * `keel [PROMPT]` and `keel resume [--last | SESSION_ID]`: the interactive UI. This layer opens session logs and
+ * builds engines; the UI asks for them through `SessionServices` (for /new and /resume too).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { colorWanted } from '../exec/style.ts';
+import type { ResponseItem } from '../protocol/index.ts';
+import { appendPrompt, historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
+import { runTui } from '../tui/app.ts';
+import { pickSession } from '../tui/pick-session.ts';
+import type { SessionChoice, SessionHandle, SessionServices } from '../tui/session-handle.ts';
+import { processTerminal } from '../tui/terminal.ts';
+import type { PromptSource } from '../tui/input/prompt-recall.ts';
+import { findRepoRoot } from '../util/git-info.ts';
+import { buildAgent } from './build-agent.ts';
+import { RESUME_HELP, TUI_HELP } from './help-text.ts';
+import { processIo } from './process-io.ts';
+import { resolveRunSettings, type RunSettings } from './run-settings.ts';
+import { createSafetyServices } from './safety-services.ts';
+import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
+import { UsageError } from './usage-error.ts';
+import { resolveWorkdir, sandboxFlag } from './shared-flags.ts';
+import { VERSION } from './version.ts';
+
+export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const resuming = argv[0] === 'resume';
+  const { values, positionals } = parseTuiArgs(resuming ? argv.slice(1) : argv);
+  if (values.help) {
+    process.stdout.write(`${resuming ? RESUME_HELP : TUI_HELP}\n`);
+    return 0;
+  }
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError('the interactive UI needs a terminal on stdin and stdout; for scripts and CI use keel exec "PROMPT"');
+  }
+  const home = keelHome(env);
+  const cdOverride = values.cd === undefined ? undefined : resolveWorkdir(values.cd);
+  const startCwd = cdOverride ?? process.cwd();
+  const repoRoot = findRepoRoot(startCwd) ?? startCwd;
+  const ref = resuming ? await resumeRef(values, positionals, { home, cwd: startCwd, repoRoot }) : null;
+  if (ref === 'cancelled') return 0;
+  if (!resuming && positionals.length > 1) {
+    throw new UsageError(`keel takes one prompt, got ${positionals.length} arguments: quote the prompt (keel "fix the tests")`);
+  }
+  const located = ref === null ? null : await locateSession(home, ref);
+  const cwd = located === null ? startCwd : resumedCwd(located.cwd, cdOverride);
+  const flagSandbox = sandboxFlag(values);
+  const settings = await resolveRunSettings({
+    home,
+    cwd,
+    env,
+    profile: values.profile,
+    overrides: values.config ?? [],
+    flags: {
+      model: values.model,
+      oss: values.oss,
+      sandbox_mode: flagSandbox,
+      approval_policy: values['ask-for-approval'] ?? (values['full-auto'] ? 'on-request' : undefined),
+    },
+  });
+  const opener = new SessionOpener({ home, env, settings, model: values.model });
+  const first = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
+  const services: SessionServices = {
+    newSession: () => opener.openNew(opener.currentCwd),
+    listSessions: () => repositorySessions(home, repoRoot),
+    resumeSession: async (id) => {
+      const found = await locateSession(home, { type: 'id', idOrPrefix: id });
+      return opener.openResumed(found.path, resumedCwd(found.cwd, undefined));
+    },
+  };
+  const meta = await historyMetadata(home);
+  const prompts: PromptSource = {
+    count: meta.count,
+    entry: async (offset) => (await lookupPrompt(home, meta.logId, offset))?.text ?? null,
+  };
+  const io = processTerminal();
+  // However keel leaves (an internal error included), the terminal is given back as it was.
+  processIo.onExit(() => io.restore());
+  const result = await runTui(first, {
+    io,
+    color: colorWanted(process.stdout, env),
+    version: VERSION,
+    home: env.HOME,
+    prompts,
+    services,
+    firstPrompt: resuming ? (values.last ? positionals[0] : positionals[1]) ?? null : positionals[0] ?? null,
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+      return () => void process.off(signal, handler);
+    },
+  });
+  return result.code;
+}
+
+/** Opens new and resumed sessions with the settings this run resolved. */
+class SessionOpener {
+  currentCwd = '';
+
+  constructor(private readonly context: { home: string; env: NodeJS.ProcessEnv; settings: RunSettings; model: string | undefined }) {}
+
+  private get secrets(): string[] {
+    const key = this.context.settings.client.apiKey;
+    return key === undefined ? [] : [key];
+  }
+
+  async openNew(cwd: string): Promise<SessionHandle> {
+    const { home, settings } = this.context;
+    const sessionId = randomUUID();
+    const log = await openNewLog({ home, sessionId, cwd, model: settings.model, providerId: settings.providerId, source: 'tui', secrets: this.secrets });
+    return this.handle({ sessionId, cwd, model: settings.model, log, history: [], replay: [], midTask: false });
+  }
+
+  async openResumed(path: string, cwd: string): Promise<SessionHandle> {
+    const resumed = await resumeLog(path, this.secrets);
+    return this.handle({
+      sessionId: resumed.meta.session_id,
+      cwd,
+      model: this.context.model ?? resumed.meta.model,
+      log: resumed.log,
+      history: resumed.history,
+      replay: resumed.events,
+      midTask: resumed.midTask,
+    });
+  }
+
+  private handle(session: {
+    sessionId: string;
+    cwd: string;
+    model: string;
+    log: OpenLog;
+    history: ResponseItem[];
+    replay: SessionHandle['replay'];
+    midTask: boolean;
+  }): SessionHandle {
+    const { home, env, settings } = this.context;
+    this.currentCwd = session.cwd;
+    const agent = buildAgent({
+      model: session.model,
+      cwd: session.cwd,
+      client: settings.client,
+      providerId: settings.providerId,
+      stateful: settings.stateful,
+      maxRetries: settings.maxRetries,
+      shellTimeoutMs: 120_000,
+      userInstructions: settings.userInstructions,
+      notifier: settings.notifier,
+      commandEnv: settings.commandEnv,
+      approvalPolicy: settings.approvalPolicy,
+      sandboxPolicy: settings.sandboxPolicy,
+      safety: createSafetyServices(env, home),
+      sessionId: session.sessionId,
+      recorder: session.log.writer,
+      initialHistory: session.history,
+      promptHistory: settings.saveHistory
+        ? { append: (text) => appendPrompt({ home, sessionId: session.sessionId, text, secrets: this.secrets, maxBytes: settings.historyMaxBytes }) }
+        : undefined,
+    });
+    return {
+      agent,
+      replay: session.replay,
+      midTask: session.midTask,
+      logPath: session.log.writer.path,
+      instructionFiles: settings.instructionFiles,
+      close: () => session.log.close('shutdown'),
+    };
+  }
+}
+
+async function repositorySessions(home: string, repoRoot: string): Promise<SessionChoice[]> {
+  const summaries = await listSessions({ home, cwd: repoRoot, limit: 200 });
+  return summaries.map((summary) => ({
+    id: summary.id,
+    updatedAt: new Date(summary.lastActivity),
+    title: summary.firstPrompt?.replace(/\s+/g, ' ') ?? '(no prompt)',
+    status: summary.status,
+  }));
+}
+
+type TuiValues = ReturnType<typeof parseTuiArgs>['values'];
+
+/** Which session `keel resume` opens: --last, an id, or one picked from this repository's sessions. */
+async function resumeRef(
+  values: TuiValues,
+  positionals: string[],
+  place: { home: string; cwd: string; repoRoot: string },
+): Promise<SessionRef | 'cancelled'> {
+  if (values.last) {
+    if (positionals.length > 1) throw new UsageError('resume --last takes at most one prompt: quote it');
+    return { type: 'last', cwd: place.cwd };
+  }
+  if (positionals.length > 2) throw new UsageError('resume takes a session id and at most one prompt: quote the prompt');
+  const [id] = positionals;
+  if (id !== undefined) return { type: 'id', idOrPrefix: id };
+  const choices = await repositorySessions(place.home, place.repoRoot);
+  if (choices.length === 0) {
+    throw new UsageError(`no session was started in ${place.repoRoot} yet: list all sessions with "keel sessions --all" and resume one by its id`);
+  }
+  const io = processTerminal();
+  processIo.onExit(() => io.restore());
+  const picked = await pickSession(io, choices, { color: colorWanted(process.stdout, process.env), now: Date.now() });
+  return picked === null ? 'cancelled' : { type: 'id', idOrPrefix: picked };
+}
+
+function parseTuiArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string', short: 'm' },
+        cd: { type: 'string', short: 'C' },
+        profile: { type: 'string', short: 'p' },
+        config: { type: 'string', short: 'c', multiple: true },
+        oss: { type: 'boolean' },
+        sandbox: { type: 'string', short: 's' },
+        'ask-for-approval': { type: 'string', short: 'a' },
+        'full-auto': { type: 'boolean' },
+        'dangerously-bypass-sandbox': { type: 'boolean' },
+        last: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see keel --help)`);
+  }
+}

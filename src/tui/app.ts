@@ -1,0 +1,797 @@
+/**
+ * The interactive front end. It renders the engine's events and turns keys into ops; it holds no turn logic. What
+ * it owns: the prompt box, the approval prompt, pickers, the status line, and which session is on screen.
+ *
+ * Keys, in short: Enter sends (queued while a task runs), Shift+Enter / Ctrl+J / Alt+Enter add a line, Up/Down
+ * recall; Esc or Ctrl+C interrupt a running task; otherwise Ctrl+C clears the prompt, and on an empty prompt asks
+ * for a second Ctrl+C to quit; Ctrl+D on an empty prompt quits.
+ */
+import type { EventMsg, EventOf, Op, ReviewDecision, SandboxPolicy, AskForApproval, Event } from '../protocol/index.ts';
+import { approvalLines } from './approval-lines.ts';
+import { diffLines } from './diff-lines.ts';
+import { Composer } from './input/composer.ts';
+import { KeyParser, type Key } from './input/keys.ts';
+import { PromptRecall, type PromptSource } from './input/prompt-recall.ts';
+import { Picker, type PickerOutcome } from './picker.ts';
+import { sessionPicker } from './pick-session.ts';
+import { Screen, type LiveCursor } from './screen.ts';
+import type { SessionChoice, SessionHandle, SessionServices } from './session-handle.ts';
+import { SLASH_COMMANDS, parseSlashCommand } from './slash-commands.ts';
+import { contextLeftPercent, formatTokens, statusLine, type StatusInfo } from './status-line.ts';
+import type { TerminalIo } from './terminal.ts';
+import { span, type Line } from './text/styled.ts';
+import { truncateLine, wrapLines } from './text/wrap.ts';
+import { TranscriptView } from './transcript.ts';
+
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+export interface TuiOptions {
+  io: TerminalIo;
+  color: boolean;
+  version: string;
+  /** The person's home directory, to show paths under it as ~/…. */
+  home?: string;
+  prompts: PromptSource;
+  services: SessionServices;
+  /** A first prompt from the command line, sent as soon as the UI is up. */
+  firstPrompt?: string | null;
+  /** Subscribes to stop signals; returns the unsubscribe function. */
+  onSignal?: (signal: StopSignal, handler: () => void) => () => void;
+  now?: () => number;
+}
+
+export interface TuiResult {
+  code: number;
+  sessionId: string;
+}
+
+type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'>;
+
+type Mode =
+  | { type: 'compose' }
+  | { type: 'picker'; picker: Picker<unknown>; onPick: (value: unknown) => void }
+  | { type: 'busy'; message: string };
+
+/** How long input must pause before a lone ESC byte counts as the Esc key rather than the start of a sequence. */
+const ESCAPE_WAIT_MS = 30;
+/** At most one frame per this many milliseconds: streaming thousands of deltas a second costs ~60 frames. */
+const FRAME_MS = 16;
+
+const SIGNAL_CODES: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+const APPROVAL_PRESETS: ReadonlyArray<{ label: string; detail: string; approval: AskForApproval; sandbox: SandboxPolicy }> = [
+  { label: 'Read only', detail: 'reads freely, asks before anything that could change something', approval: 'on-request', sandbox: { type: 'read-only' } },
+  {
+    label: 'Auto',
+    detail: 'edits and runs commands inside this workspace, asks for the rest',
+    approval: 'on-request',
+    sandbox: { type: 'workspace-write', writable_roots: [], network_access: false },
+  },
+  { label: 'Full access', detail: 'no sandbox and no questions: for throwaway machines', approval: 'never', sandbox: { type: 'danger-full-access' } },
+];
+
+export function runTui(initial: SessionHandle, options: TuiOptions): Promise<TuiResult> {
+  return new TuiApp(initial, options).run();
+}
+
+class TuiApp {
+  private readonly screen: Screen;
+  private readonly keys = new KeyParser();
+  private readonly composer = new Composer();
+  private readonly recall: PromptRecall;
+  private transcript: TranscriptView;
+  private handle: SessionHandle;
+  private pump: Promise<void> = Promise.resolve();
+  private mode: Mode = { type: 'compose' };
+  private readonly approvals: ApprovalRequest[] = [];
+  /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
+  private readonly queued: string[] = [];
+  private quitArmed = false;
+  private quitting = false;
+  private status: StatusInfo & { providerId: string; sessionId: string };
+  /** The latest cumulative diff of each task, keyed by the task's submission id, for /diff. */
+  private readonly diffs = new Map<string, string>();
+  private taskStartedAt: number | null = null;
+  private readonly now: () => number;
+
+  private renderTimer: NodeJS.Timeout | null = null;
+  private lastFrame = 0;
+  private escapeTimer: NodeJS.Timeout | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: Array<() => void> = [];
+  private finish: (result: TuiResult) => void = () => undefined;
+
+  constructor(
+    initial: SessionHandle,
+    private readonly options: TuiOptions,
+  ) {
+    this.screen = new Screen(options.io, options.color);
+    this.recall = new PromptRecall(options.prompts);
+    this.now = options.now ?? Date.now;
+    this.handle = initial;
+    this.transcript = new TranscriptView({ version: options.version });
+    this.status = {
+      model: '',
+      cwd: '',
+      approval: 'on-request',
+      sandbox: { type: 'read-only' },
+      totalUsage: null,
+      contextUsed: null,
+      contextWindow: null,
+      providerId: '',
+      sessionId: initial.agent.sessionId,
+    };
+  }
+
+  run(): Promise<TuiResult> {
+    const { io } = this.options;
+    const done = new Promise<TuiResult>((resolve) => (this.finish = resolve));
+    io.enter();
+    this.unsubscribe.push(io.onData((data) => this.onInput(data)));
+    this.unsubscribe.push(
+      io.onResize(() => {
+        this.screen.resize();
+        this.render();
+      }),
+    );
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      const off = this.options.onSignal?.(signal, () => this.onSignal(signal));
+      if (off) this.unsubscribe.push(off);
+    }
+    this.adopt(this.handle);
+    const first = this.options.firstPrompt?.trim();
+    if (first) this.submitPrompt(first);
+    this.render();
+    return done;
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------------------------
+
+  /** Shows a session: its recorded transcript (resume), then its live events. */
+  private adopt(handle: SessionHandle): void {
+    this.handle = handle;
+    this.transcript = new TranscriptView({ version: this.options.version });
+    this.diffs.clear();
+    this.status.sessionId = handle.agent.sessionId;
+    this.status.totalUsage = null;
+    this.status.contextUsed = null;
+    this.replay(handle);
+    this.pump = this.consume(handle);
+  }
+
+  private replay(handle: SessionHandle): void {
+    if (handle.replay.length === 0) return;
+    let header = false;
+    for (const msg of handle.replay) {
+      if (msg.type === 'session_configured') {
+        if (header) continue;
+        header = true;
+      }
+      // Approvals asked long ago are not questions any more.
+      if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') continue;
+      this.transcript.apply(msg);
+      this.track(msg, null);
+    }
+    if (this.transcript.taskRunning) {
+      // The log ends inside a task: close what it left open, as the engine did in the log itself.
+      this.transcript.apply({ type: 'turn_aborted', reason: 'interrupted' });
+    }
+    this.taskStartedAt = null;
+    this.transcript.commitLines([
+      notice(
+        handle.midTask
+          ? 'Resumed. keel stopped in the middle of the last task; what was running was recorded as aborted. Type a message to go on.'
+          : 'Resumed. Type a message to go on.',
+        'cyan',
+      ),
+    ]);
+    this.screen.commit(this.transcript.takeCommitted());
+  }
+
+  private async consume(handle: SessionHandle): Promise<void> {
+    const replayed = handle.replay.length > 0;
+    for await (const event of handle.agent.events) {
+      if (this.handle !== handle) continue;
+      // A resumed session's header was shown before its transcript.
+      if (!(replayed && event.msg.type === 'session_configured')) this.transcript.apply(event.msg);
+      this.track(event.msg, event);
+      this.screen.commit(this.transcript.takeCommitted());
+      this.scheduleRender();
+    }
+    await handle.close();
+  }
+
+  /** The app's own state from an event (the transcript keeps the rest). `event` is null for replayed ones. */
+  private track(msg: EventMsg, event: Event | null): void {
+    switch (msg.type) {
+      case 'session_configured':
+        Object.assign(this.status, {
+          model: msg.model,
+          cwd: msg.cwd,
+          approval: msg.approval_policy,
+          sandbox: msg.sandbox_policy,
+          providerId: msg.model_provider_id,
+        });
+        break;
+      case 'task_started':
+        this.taskStartedAt = this.now();
+        if (msg.model_context_window !== null) this.status.contextWindow = msg.model_context_window;
+        this.updateTicking();
+        break;
+      case 'task_complete':
+      case 'turn_aborted':
+        this.taskStartedAt = null;
+        // The engine answers every open approval when a task ends.
+        this.approvals.length = 0;
+        this.queued.length = 0;
+        this.updateTicking();
+        break;
+      case 'user_message': {
+        const index = this.queued.indexOf(msg.message);
+        if (index >= 0) this.queued.splice(index, 1);
+        break;
+      }
+      case 'exec_approval_request':
+      case 'apply_patch_approval_request':
+        if (event !== null) this.approvals.push(msg);
+        break;
+      case 'token_count':
+        if (msg.info !== null) {
+          this.status.totalUsage = msg.info.total_token_usage;
+          this.status.contextUsed = msg.info.last_token_usage.total_tokens;
+          if (msg.info.model_context_window !== null) this.status.contextWindow = msg.info.model_context_window;
+        }
+        break;
+      case 'turn_diff':
+        this.diffs.set(event?.id ?? `replay-${this.diffs.size}`, msg.unified_diff);
+        break;
+      case 'exec_command_begin':
+      case 'exec_command_end':
+        this.updateTicking();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Ends the current session: the engine interrupts what runs, flushes and closes its log. */
+  private async endSession(): Promise<void> {
+    this.handle.agent.submit({ type: 'shutdown' });
+    await this.pump;
+  }
+
+  private async switchSession(open: () => Promise<SessionHandle>, what: string): Promise<void> {
+    if (this.transcript.taskRunning) {
+      this.note(`a task is running: interrupt it first (Esc), then ${what}`, 'yellow');
+      return;
+    }
+    this.mode = { type: 'busy', message: `opening ${what}…` };
+    this.render();
+    let next: SessionHandle;
+    try {
+      next = await open();
+    } catch (error) {
+      this.mode = { type: 'compose' };
+      this.note(`could not open ${what}: ${(error as Error).message}`, 'red');
+      return;
+    }
+    await this.endSession();
+    this.approvals.length = 0;
+    this.queued.length = 0;
+    this.mode = { type: 'compose' };
+    this.adopt(next);
+    this.render();
+  }
+
+  // ---- input ----------------------------------------------------------------------------------------------------
+
+  private onInput(data: string): void {
+    if (this.escapeTimer !== null) clearTimeout(this.escapeTimer);
+    this.escapeTimer = null;
+    for (const key of this.keys.feed(data)) this.onKey(key);
+    if (this.keys.pending) {
+      this.escapeTimer = setTimeout(() => {
+        this.escapeTimer = null;
+        for (const key of this.keys.flush()) this.onKey(key);
+        this.render();
+      }, ESCAPE_WAIT_MS);
+    }
+    this.render();
+  }
+
+  private onKey(key: Key): void {
+    const isCtrlC = key.kind === 'key' && key.ctrl && key.name === 'c';
+    if (this.quitting) {
+      return;
+    }
+    if (!isCtrlC) this.quitArmed = false;
+    if (key.kind === 'key' && key.ctrl && key.name === 'l') {
+      this.screen.redrawAll();
+      return;
+    }
+    if (this.approvals.length > 0) return this.approvalKey(key);
+    switch (this.mode.type) {
+      case 'picker':
+        return this.pickerKey(key, this.mode);
+      case 'busy':
+        if (isCtrlC) this.interruptOrQuit();
+        return;
+      case 'compose':
+        return this.composeKey(key);
+    }
+  }
+
+  private composeKey(key: Key): void {
+    const composer = this.composer;
+    if (key.kind === 'text' || key.kind === 'paste') {
+      composer.insert(key.text);
+      this.recall.reset();
+      return;
+    }
+    const { name, ctrl, alt, shift } = key;
+    if (ctrl) {
+      switch (name) {
+        case 'c':
+          return this.interruptOrQuit();
+        case 'd':
+          if (composer.isEmpty()) return void this.quit(0);
+          return composer.deleteForward();
+        case 'j':
+          return composer.newline();
+        case 'a':
+          return composer.lineStart();
+        case 'e':
+          return composer.lineEnd();
+        case 'u':
+          return composer.killToLineStart();
+        case 'k':
+          return composer.killToLineEnd();
+        case 'w':
+          return composer.killWordBefore();
+        case 'y':
+          return composer.yank();
+        case 'b':
+          return composer.left();
+        case 'f':
+          return composer.right();
+        case 'p':
+          return void this.recallOlder();
+        case 'n':
+          return void this.recallNewer();
+        case 'left':
+          return composer.wordLeft();
+        case 'right':
+          return composer.wordRight();
+        case 'backspace':
+          return composer.killWordBefore();
+        default:
+          return;
+      }
+    }
+    if (alt) {
+      switch (name) {
+        case 'enter':
+          return composer.newline();
+        case 'b':
+        case 'left':
+          return composer.wordLeft();
+        case 'f':
+        case 'right':
+          return composer.wordRight();
+        case 'backspace':
+          return composer.killWordBefore();
+        case 'd':
+          return composer.deleteWordAfter();
+        default:
+          return;
+      }
+    }
+    switch (name) {
+      case 'enter':
+        if (shift) return composer.newline();
+        return this.submitComposer();
+      case 'escape':
+        if (this.transcript.taskRunning) this.interrupt();
+        return;
+      case 'backspace':
+        this.recall.reset();
+        return composer.backspace();
+      case 'delete':
+        return composer.deleteForward();
+      case 'left':
+        return composer.left();
+      case 'right':
+        return composer.right();
+      case 'home':
+        return composer.lineStart();
+      case 'end':
+        return composer.lineEnd();
+      case 'up':
+        if (this.recall.browsing || composer.onFirstLine()) return void this.recallOlder();
+        composer.up();
+        return;
+      case 'down':
+        if (this.recall.browsing) return void this.recallNewer();
+        composer.down();
+        return;
+      case 'tab':
+        return this.completeSlashCommand();
+      default:
+        return;
+    }
+  }
+
+  private async recallOlder(): Promise<void> {
+    const text = await this.recall.older(this.composer.text);
+    if (text !== null) this.composer.setText(text);
+    this.render();
+  }
+
+  private async recallNewer(): Promise<void> {
+    const text = await this.recall.newer();
+    if (text !== null) this.composer.setText(text);
+    this.render();
+  }
+
+  private completeSlashCommand(): void {
+    const text = this.composer.text;
+    if (!text.startsWith('/') || text.includes(' ')) return;
+    const matches = SLASH_COMMANDS.filter((command) => command.name.startsWith(text.slice(1)));
+    if (matches.length === 1) this.composer.setText(`/${matches[0]!.name} `);
+  }
+
+  private interruptOrQuit(): void {
+    if (this.transcript.taskRunning) return this.interrupt();
+    if (this.mode.type === 'busy') return;
+    if (!this.composer.isEmpty()) {
+      this.composer.clear();
+      this.recall.reset();
+      return;
+    }
+    if (this.quitArmed) return void this.quit(0);
+    this.quitArmed = true;
+  }
+
+  private interrupt(): void {
+    this.submit({ type: 'interrupt' });
+  }
+
+  private approvalKey(key: Key): void {
+    const decision = approvalDecision(key);
+    if (decision === null) return;
+    const request = this.approvals.shift()!;
+    this.submit(
+      request.type === 'exec_approval_request'
+        ? { type: 'exec_approval', id: request.call_id, decision }
+        : { type: 'patch_approval', id: request.call_id, decision },
+    );
+    // An abort interrupts the task; the engine answers the other open requests itself.
+    if (decision === 'abort') this.approvals.length = 0;
+    this.transcript.commitLines([decisionLine(decision, request.type === 'exec_approval_request' ? 'command' : 'patch')]);
+    this.screen.commit(this.transcript.takeCommitted());
+  }
+
+  private pickerKey(key: Key, mode: Extract<Mode, { type: 'picker' }>): void {
+    const outcome: PickerOutcome<unknown> = mode.picker.handle(key);
+    if (outcome.type === 'open') return;
+    this.mode = { type: 'compose' };
+    if (outcome.type === 'picked') mode.onPick(outcome.value);
+  }
+
+  // ---- prompts and slash commands -------------------------------------------------------------------------------
+
+  private submitComposer(): void {
+    const text = this.composer.text;
+    if (text.trim() === '') return;
+    this.composer.clear();
+    this.recall.reset();
+    const command = parseSlashCommand(text);
+    if (command !== null) return this.runSlashCommand(command.name, command.args, text);
+    this.submitPrompt(text);
+  }
+
+  private submitPrompt(text: string): void {
+    this.recall.remember(text);
+    this.submit({ type: 'add_to_history', text });
+    if (this.transcript.taskRunning) this.queued.push(text);
+    this.submit({ type: 'user_turn', items: [{ type: 'text', text }] });
+  }
+
+  private runSlashCommand(name: string, args: string, original: string): void {
+    switch (name) {
+      case 'help':
+        return this.note(helpText(), null);
+      case 'quit':
+      case 'exit':
+        return void this.quit(0);
+      case 'new':
+        return void this.switchSession(() => this.options.services.newSession(), 'a new session');
+      case 'resume':
+        return void this.openResumePicker();
+      case 'status':
+        return this.showStatus();
+      case 'model':
+        return this.setModel(args);
+      case 'approvals':
+        return this.openApprovalsPicker();
+      case 'diff':
+        return this.showDiff();
+      default:
+        this.note(`unknown command ${original.split(/\s/)[0]}: /help lists the commands (start with a space to send a message beginning with "/")`, 'red');
+    }
+  }
+
+  private async openResumePicker(): Promise<void> {
+    if (this.transcript.taskRunning) return this.note('a task is running: interrupt it first (Esc), then /resume', 'yellow');
+    let sessions: SessionChoice[];
+    try {
+      sessions = (await this.options.services.listSessions()).filter((choice) => choice.id !== this.handle.agent.sessionId);
+    } catch (error) {
+      return this.note(`could not list the sessions: ${(error as Error).message}`, 'red');
+    }
+    const picker = sessionPicker(sessions, this.now());
+    this.mode = {
+      type: 'picker',
+      picker: picker as Picker<unknown>,
+      onPick: (id) => void this.switchSession(() => this.options.services.resumeSession(id as string), 'the session'),
+    };
+    this.render();
+  }
+
+  private openApprovalsPicker(): void {
+    const items = APPROVAL_PRESETS.map((preset) => {
+      const current = preset.approval === this.status.approval && preset.sandbox.type === this.status.sandbox.type;
+      return { label: `${preset.label}${current ? ' (current)' : ''}`, detail: preset.detail, value: preset };
+    });
+    const picker = new Picker('Approvals and sandbox for the next commands', items);
+    this.mode = {
+      type: 'picker',
+      picker: picker as Picker<unknown>,
+      onPick: (value) => {
+        const preset = value as (typeof APPROVAL_PRESETS)[number];
+        this.submit({ type: 'override_turn_context', approval_policy: preset.approval, sandbox_policy: preset.sandbox });
+        this.status.approval = preset.approval;
+        this.status.sandbox = preset.sandbox;
+        this.note(`${preset.label}: approvals ${preset.approval}, sandbox ${preset.sandbox.type}`, 'cyan');
+      },
+    };
+  }
+
+  private setModel(args: string): void {
+    const model = args.trim();
+    if (model === '') return this.note(`the model is ${this.status.model}; change it with /model NAME`, null);
+    if (/\s/.test(model)) return this.note(`a model name has no spaces: /model NAME`, 'red');
+    this.submit({ type: 'override_turn_context', model });
+    this.status.model = model;
+    this.note(`model set to ${model} for the next requests`, 'cyan');
+  }
+
+  private showStatus(): void {
+    const s = this.status;
+    const usage = s.totalUsage;
+    const rows: Array<[string, string]> = [
+      ['Session', s.sessionId],
+      ['Log', this.handle.logPath ?? 'not recorded'],
+      ['Model', `${s.model} (provider ${s.providerId})`],
+      ['Directory', s.cwd],
+      ['Approvals', s.approval],
+      ['Sandbox', s.sandbox.type],
+      ['Instructions', this.handle.instructionFiles.length > 0 ? this.handle.instructionFiles.join(', ') : 'none (no AGENTS.md found)'],
+      [
+        'Tokens',
+        usage === null
+          ? 'none used yet'
+          : `${formatTokens(usage.total_tokens)} (input ${formatTokens(usage.input_tokens)}, cached ${formatTokens(usage.cached_input_tokens)}, output ${formatTokens(usage.output_tokens)})`,
+      ],
+      ['Context', s.contextUsed !== null && s.contextWindow !== null ? `${contextLeftPercent(s.contextUsed, s.contextWindow)}% left of ${formatTokens(s.contextWindow)}` : 'window unknown'],
+    ];
+    const lines: Line[] = [{ spans: [span('Status', { bold: true })] }];
+    for (const [label, value] of rows) lines.push({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(value)], indent: 15 });
+    this.commitNotice(lines);
+  }
+
+  private showDiff(): void {
+    const diffs = [...this.diffs.values()].filter((diff) => diff.trim() !== '');
+    if (diffs.length === 0) return this.note('no file was changed by apply_patch in this session yet (changes made by shell commands are not tracked)', null);
+    this.commitNotice([{ spans: [span('Changes made in this session', { bold: true })] }, ...diffs.flatMap((diff) => diffLines(diff, 2000))]);
+  }
+
+  private note(text: string, color: 'red' | 'yellow' | 'cyan' | null): void {
+    this.commitNotice(text.split('\n').map((row) => notice(row, color)));
+  }
+
+  private commitNotice(lines: Line[]): void {
+    this.transcript.commitLines(lines);
+    this.screen.commit(this.transcript.takeCommitted());
+    this.scheduleRender();
+  }
+
+  private submit(op: Op): void {
+    this.handle.agent.submit(op);
+  }
+
+  // ---- quitting -------------------------------------------------------------------------------------------------
+
+  private onSignal(signal: StopSignal): void {
+    if (signal === 'SIGINT') {
+      this.onKey({ kind: 'key', name: 'c', ctrl: true, alt: false, shift: false });
+      this.render();
+      return;
+    }
+    void this.quit(SIGNAL_CODES[signal]);
+  }
+
+  /** Quits: the engine stops what runs and flushes the log; the terminal is given back as it was. */
+  private async quit(code: number): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    this.mode = { type: 'busy', message: 'saving the session…' };
+    this.render();
+    try {
+      await this.endSession();
+    } finally {
+      this.shutdownUi();
+      const id = this.handle.agent.sessionId;
+      this.options.io.write(`Session saved. Resume it with: keel resume ${id}\r\n`);
+      this.finish({ code, sessionId: id });
+    }
+  }
+
+  private shutdownUi(): void {
+    for (const timer of [this.renderTimer, this.escapeTimer, this.tickTimer]) if (timer !== null) clearTimeout(timer);
+    this.renderTimer = this.escapeTimer = this.tickTimer = null;
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.screen.clearLive();
+    this.options.io.restore();
+  }
+
+  // ---- drawing --------------------------------------------------------------------------------------------------
+
+  private updateTicking(): void {
+    const wanted = this.taskStartedAt !== null || this.transcript.ticking;
+    if (wanted && this.tickTimer === null) {
+      this.tickTimer = setInterval(() => this.scheduleRender(), 1000);
+    } else if (!wanted && this.tickTimer !== null) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = null;
+    }
+  }
+
+  private scheduleRender(): void {
+    if (this.renderTimer !== null || this.quitting) return;
+    const wait = Math.max(0, this.lastFrame + FRAME_MS - this.now());
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = null;
+      this.render();
+    }, wait);
+  }
+
+  private render(): void {
+    if (this.renderTimer !== null) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+    }
+    this.lastFrame = this.now();
+    const width = this.screen.columns;
+    const height = this.screen.rows;
+    const bottom: Line[] = [];
+    let cursor: LiveCursor | null = null;
+    const footer = [truncateLine(this.hintLine(), width), statusLine(this.status, width, this.options.home)];
+    const room = height - 1 - footer.length;
+
+    const approval = this.approvals[0];
+    if (approval !== undefined) {
+      bottom.push(...this.approvalBlock(approval, width, Math.max(3, room - 2)));
+    } else if (this.mode.type === 'picker') {
+      bottom.push(...this.mode.picker.render(width, Math.max(3, Math.min(14, room - 2))));
+    } else if (this.mode.type === 'busy') {
+      bottom.push({ spans: [span(this.mode.message, { dim: true })] });
+    } else {
+      const input = this.composerRows(width, Math.max(1, Math.min(Math.floor(height / 2), room - 2)));
+      cursor = { row: bottom.length + input.cursorRow, col: input.cursorCol };
+      bottom.push(...input.rows);
+    }
+    const queued = this.queued.flatMap((text) => wrapLines([{ spans: [span(`↳ queued: ${text.replace(/\s+/g, ' ')}`, { dim: true })], indent: 2 }], width));
+    const top = queued.length > 0 ? [{ spans: [] }, ...queued, { spans: [] }] : [{ spans: [] }];
+    const liveRoom = Math.max(0, room - bottom.length - top.length);
+    const live = this.transcript.live(width, liveRoom, this.now());
+    const rows = [...live, ...top, ...bottom, ...footer];
+    if (cursor !== null) cursor = { row: cursor.row + live.length + top.length, col: cursor.col };
+    this.screen.setLive(rows, cursor);
+    this.screen.render();
+  }
+
+  private composerRows(width: number, maxRows: number): { rows: Line[]; cursorRow: number; cursorCol: number } {
+    const prompt = this.transcript.taskRunning ? '↳ ' : '› ';
+    if (this.composer.isEmpty()) {
+      const placeholder = this.transcript.taskRunning ? 'type a message to queue it for the running task' : 'ask keel to do something, or /help';
+      const row: Line = { spans: [span(prompt, { bold: true, color: 'cyan' }), span(placeholder.slice(0, Math.max(0, width - 3)), { dim: true })] };
+      return { rows: [row], cursorRow: 0, cursorCol: 2 };
+    }
+    const layout = this.composer.layout(Math.max(1, width - 2));
+    const first = Math.min(Math.max(0, layout.cursorRow - maxRows + 1), Math.max(0, layout.rows.length - maxRows));
+    const visible = layout.rows.slice(first, first + maxRows);
+    const rows = visible.map((text, index) => ({
+      spans: [span(index + first === 0 ? prompt : '  ', { bold: true, color: 'cyan' }), span(text)],
+    }));
+    return { rows, cursorRow: layout.cursorRow - first, cursorCol: layout.cursorCol + 2 };
+  }
+
+  private approvalBlock(request: ApprovalRequest, width: number, maxRows: number): Line[] {
+    const body = wrapLines(approvalLines(request, this.status.cwd), width);
+    const more = this.approvals.length > 1 ? ` (${this.approvals.length - 1} more waiting)` : '';
+    const choices: Line = {
+      spans: [
+        span('y', { bold: true, color: 'green' }),
+        span(' approve · '),
+        span('a', { bold: true, color: 'green' }),
+        span(' approve for this session · '),
+        span('n', { bold: true, color: 'red' }),
+        span(' deny · '),
+        span('Esc', { bold: true, color: 'yellow' }),
+        span(` abort the task${more}`),
+      ],
+    };
+    const shown = body.length > maxRows - 1 ? [...body.slice(0, maxRows - 2), { spans: [span(`… ${body.length - maxRows + 2} more lines`, { dim: true })] }] : body;
+    return [...shown, ...wrapLines([choices], width)];
+  }
+
+  private hintLine(): Line {
+    if (this.quitting) return { spans: [span('saving the session…', { dim: true })] };
+    if (this.quitArmed) return { spans: [span('Press Ctrl+C again to quit', { color: 'yellow', bold: true }), span(' · Ctrl+D also quits', { dim: true })] };
+    if (this.approvals.length > 0) return { spans: [span('keel is waiting for your answer', { color: 'yellow' })] };
+    if (this.taskStartedAt !== null) {
+      const seconds = Math.floor((this.now() - this.taskStartedAt) / 1000);
+      return {
+        spans: [span('● ', { color: 'cyan' }), span(`working ${seconds}s · Esc or Ctrl+C to interrupt · Enter queues a message`, { dim: true })],
+      };
+    }
+    return { spans: [span('Enter send · Ctrl+J new line · ↑ history · /help commands · Ctrl+D quit', { dim: true })] };
+  }
+}
+
+function approvalDecision(key: Key): ReviewDecision | null {
+  if (key.kind === 'text') {
+    switch (key.text.toLowerCase()) {
+      case 'y':
+        return 'approved';
+      case 'a':
+        return 'approved_for_session';
+      case 'n':
+        return 'denied';
+      default:
+        return null;
+    }
+  }
+  if (key.kind !== 'key') return null;
+  if (key.name === 'escape' || (key.ctrl && key.name === 'c')) return 'abort';
+  return null;
+}
+
+function decisionLine(decision: ReviewDecision, what: 'command' | 'patch'): Line {
+  switch (decision) {
+    case 'approved':
+      return notice(`✓ ${what} approved`, 'green');
+    case 'approved_for_session':
+      return notice(`✓ ${what} approved for the rest of this session`, 'green');
+    case 'denied':
+      return notice(`✗ ${what} denied: keel tells the model and goes on`, 'red');
+    case 'abort':
+      return notice(`⏹ ${what} not approved: stopping the task`, 'yellow');
+  }
+}
+
+function notice(text: string, color: 'red' | 'yellow' | 'cyan' | 'green' | null): Line {
+  return { spans: [span(text, color === null ? undefined : { color })], indent: 2 };
+}
+
+function helpText(): string {
+  const width = Math.max(...SLASH_COMMANDS.map((command) => command.usage.length));
+  const commands = SLASH_COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`);
+  return [
+    'Commands:',
+    ...commands,
+    'Keys: Enter send · Shift+Enter or Ctrl+J new line · ↑/↓ recall earlier prompts · Esc or Ctrl+C interrupt a running task ·',
+    'Ctrl+C clears the prompt, twice on an empty prompt quits · Ctrl+D quits · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Ctrl+L redraw',
+  ].join('\n');
+}

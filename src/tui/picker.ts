@@ -1,0 +1,81 @@
+/** A list to choose one item from (the /resume picker, the /approvals presets): arrows move, Enter picks, Esc cancels. */
+import { span, type Line } from './text/styled.ts';
+import { truncateLine } from './text/wrap.ts';
+import type { Key } from './input/keys.ts';
+
+export interface PickerItem<T> {
+  label: string;
+  detail?: string;
+  value: T;
+}
+
+export type PickerOutcome<T> = { type: 'picked'; value: T } | { type: 'cancelled' } | { type: 'open' };
+
+export class Picker<T> {
+  private selected = 0;
+
+  constructor(
+    readonly title: string,
+    private readonly items: ReadonlyArray<PickerItem<T>>,
+    private readonly empty = 'nothing to choose from',
+  ) {}
+
+  handle(key: Key): PickerOutcome<T> {
+    if (key.kind !== 'key') {
+      const digit = key.kind === 'text' ? Number(key.text) : NaN;
+      if (Number.isInteger(digit) && digit >= 1 && digit <= Math.min(9, this.items.length)) return this.pick(digit - 1);
+      return { type: 'open' };
+    }
+    const last = this.items.length - 1;
+    const name = key.ctrl && key.name === 'p' ? 'up' : key.ctrl && key.name === 'n' ? 'down' : key.name;
+    switch (name) {
+      case 'up':
+        this.selected = this.selected <= 0 ? last : this.selected - 1;
+        return { type: 'open' };
+      case 'down':
+      case 'tab':
+        this.selected = this.selected >= last ? 0 : this.selected + 1;
+        return { type: 'open' };
+      case 'pageup':
+        this.selected = Math.max(0, this.selected - 10);
+        return { type: 'open' };
+      case 'pagedown':
+        this.selected = Math.min(last, this.selected + 10);
+        return { type: 'open' };
+      case 'enter':
+        return this.items.length === 0 ? { type: 'cancelled' } : this.pick(this.selected);
+      case 'escape':
+        return { type: 'cancelled' };
+      case 'c':
+        return key.ctrl ? { type: 'cancelled' } : { type: 'open' };
+      default:
+        return { type: 'open' };
+    }
+  }
+
+  /** The title, a window of items around the selection (at most `maxRows` rows in all), and the keys. */
+  render(width: number, maxRows: number): Line[] {
+    const rows: Line[] = [{ spans: [span(this.title, { bold: true })] }];
+    if (this.items.length === 0) {
+      rows.push({ spans: [span(`  ${this.empty}`, { dim: true })] });
+    } else {
+      const room = Math.max(1, maxRows - 2);
+      const first = Math.min(Math.max(0, this.selected - Math.floor(room / 2)), Math.max(0, this.items.length - room));
+      for (let index = first; index < Math.min(this.items.length, first + room); index++) {
+        const item = this.items[index]!;
+        const chosen = index === this.selected;
+        const spans = [span(`${chosen ? '›' : ' '} ${index < 9 ? `${index + 1}. ` : '   '}`, chosen ? { color: 'cyan' } : undefined)];
+        spans.push(span(item.label, chosen ? { bold: true, color: 'cyan' } : undefined));
+        if (item.detail) spans.push(span(`  ${item.detail}`, { dim: true }));
+        rows.push(truncateLine({ spans }, width));
+      }
+    }
+    rows.push({ spans: [span('↑/↓ move · Enter choose · Esc cancel', { dim: true })] });
+    return rows;
+  }
+
+  private pick(index: number): PickerOutcome<T> {
+    const item = this.items[index];
+    return item === undefined ? { type: 'cancelled' } : { type: 'picked', value: item.value };
+  }
+}

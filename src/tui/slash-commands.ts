@@ -1,0 +1,28 @@
+/** The commands typed into the prompt box with a leading slash. */
+export interface SlashCommand {
+  name: string;
+  usage: string;
+  summary: string;
+}
+
+export const SLASH_COMMANDS: readonly SlashCommand[] = [
+  { name: 'new', usage: '/new', summary: 'start a new session (this one stays saved)' },
+  { name: 'resume', usage: '/resume', summary: "pick one of this repository's sessions to go on with" },
+  { name: 'status', usage: '/status', summary: 'session, model, directory, approvals, sandbox, tokens' },
+  { name: 'model', usage: '/model NAME', summary: 'use another model from the next request on' },
+  { name: 'approvals', usage: '/approvals', summary: 'choose what keel may do without asking' },
+  { name: 'diff', usage: '/diff', summary: 'the changes keel made to files in this session' },
+  { name: 'help', usage: '/help', summary: 'this list' },
+  { name: 'quit', usage: '/quit', summary: 'save the session and leave (also /exit, Ctrl+D)' },
+];
+
+/**
+ * `/name args` → its parts; null when the text is a message. Only a slash at the very start makes a command, and a
+ * first word that is a path (`/usr/bin/env is missing`) is a message; any message can start with "/" by starting
+ * with a space.
+ */
+export function parseSlashCommand(text: string): { name: string; args: string } | null {
+  const match = /^\/(\S+)(?:\s+([\s\S]*))?$/.exec(text.trimEnd());
+  if (match === null || match[1]!.includes('/')) return null;
+  return { name: match[1]!, args: match[2] ?? '' };
+}

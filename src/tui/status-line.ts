@@ -1,0 +1,55 @@
+/** The bottom line: model, directory, approval and sandbox mode, tokens used and context left. */
+import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
+import { span, type Line } from './text/styled.ts';
+import { truncateLine } from './text/wrap.ts';
+
+export interface StatusInfo {
+  model: string;
+  cwd: string;
+  approval: AskForApproval;
+  sandbox: SandboxPolicy;
+  totalUsage: TokenUsage | null;
+  /** Tokens the last request's context held (input + output of the last response). */
+  contextUsed: number | null;
+  contextWindow: number | null;
+}
+
+/**
+ * Part of every context taken by instructions and tool descriptions, which the person cannot free: left out of
+ * the percentage so that "100% left" means an empty conversation.
+ */
+const BASELINE_TOKENS = 12_000;
+
+export function contextLeftPercent(used: number, window: number): number {
+  if (window <= BASELINE_TOKENS) return 0;
+  const effective = window - BASELINE_TOKENS;
+  const spent = Math.max(0, used - BASELINE_TOKENS);
+  return Math.round((Math.max(0, effective - spent) / effective) * 100);
+}
+
+export function shortPath(path: string, home: string | undefined): string {
+  if (home && (path === home || path.startsWith(`${home}/`))) return `~${path.slice(home.length)}`;
+  return path;
+}
+
+export function formatTokens(count: number): string {
+  if (count < 1000) return String(count);
+  if (count < 1_000_000) return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
+  return `${(count / 1_000_000).toFixed(1)}M`;
+}
+
+export function statusLine(info: StatusInfo, width: number, home: string | undefined): Line {
+  const parts = [info.model, shortPath(info.cwd, home), `${info.approval} · ${info.sandbox.type}`];
+  if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
+  if (info.contextUsed !== null && info.contextWindow !== null) parts.push(`${contextLeftPercent(info.contextUsed, info.contextWindow)}% context left`);
+  return truncateLine({ spans: [span(parts.join(' · '), { dim: true })] }, width);
+}
+
+/** "5m ago", for lists of sessions. */
+export function relativeTime(then: Date, now: number): string {
+  const seconds = Math.max(0, Math.round((now - then.getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)}h ago`;
+  return `${Math.round(seconds / 86_400)}d ago`;
+}
