@@ -30,6 +30,7 @@ export interface AgentSettings {
   commandEnv?: Record<string, string>;
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
+  contextWindow?: (model: string) => number | null;
   /** The sandbox and approval services; absent only where every call may run as it is (danger-full-access). */
   safety?: SafetyServices;
 }
@@ -55,5 +56,6 @@ export function buildAgent(settings: AgentSettings): Agent {
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
     safety: settings.safety,
+    contextWindow: settings.contextWindow,
   });
 }

@@ -60,6 +60,7 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       userInstructions: settings.userInstructions,
       notifier: settings.notifier,
       commandEnv: settings.commandEnv,
+      contextWindow: settings.contextWindow,
       // exec never asks: what would need a question is refused, and the model is told why.
       approvalPolicy: 'never',
       sandboxPolicy: settings.sandboxPolicy,

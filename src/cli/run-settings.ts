@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import type { ModelClientConfig } from '../model/index.ts';
 import type { AskForApproval, SandboxPolicy } from '../protocol/index.ts';
 import {
+  contextWindowFor,
   historySettings,
   isConfigError,
   loadConfig,
@@ -39,6 +40,8 @@ export interface RunSettings {
   sandboxPolicy: SandboxPolicy;
   /** From config.toml and -a (the interactive UI asks; `keel exec` never does). */
   approvalPolicy: AskForApproval;
+  /** The usable context window of a model, when known. */
+  contextWindow: (model: string) => number | null;
   /** The AGENTS.md files given to the model, for /status. */
   instructionFiles: string[];
   /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
@@ -96,6 +99,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     sandboxPolicy: safetySettings(config).sandboxPolicy,
     approvalPolicy: safetySettings(config).approvalPolicy,
     instructionFiles: instructions.files.map((file) => file.path),
+    contextWindow: (model) => contextWindowFor(config, model),
   };
 }
 

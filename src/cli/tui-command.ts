@@ -84,6 +84,7 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     prompts,
     services,
     firstPrompt: resuming ? (values.last ? positionals[0] : positionals[1]) ?? null : positionals[0] ?? null,
+    exitNow: (code) => processIo.exit(code),
     onSignal(signal, handler) {
       process.on(signal, handler);
       return () => void process.off(signal, handler);
@@ -145,6 +146,7 @@ class SessionOpener {
       userInstructions: settings.userInstructions,
       notifier: settings.notifier,
       commandEnv: settings.commandEnv,
+      contextWindow: settings.contextWindow,
       approvalPolicy: settings.approvalPolicy,
       sandboxPolicy: settings.sandboxPolicy,
       safety: createSafetyServices(env, home),

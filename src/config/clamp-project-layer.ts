@@ -50,6 +50,7 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
   if (project.model_provider !== undefined) layer.model_provider = project.model_provider;
   if (project.oss_provider !== undefined) layer.oss_provider = project.oss_provider;
   if (project.project_doc_max_bytes !== undefined) layer.project_doc_max_bytes = project.project_doc_max_bytes;
+  if (project.model_context_window !== undefined) layer.model_context_window = project.model_context_window;
 
   if (project.approval_policy !== undefined) {
     if (isLooser(APPROVAL_ORDER, project.approval_policy, user.approval_policy)) looser('approval_policy', project.approval_policy, user.approval_policy);

@@ -63,6 +63,8 @@ export const layerSpec = table({
     max_bytes: wholeNumber(1),
   }),
   project_doc_max_bytes: wholeNumber(0),
+  /** Tokens the model's context holds, for "context left"; unset: known for common models, else unknown. */
+  model_context_window: wholeNumber(1),
   stateful: flag(),
 });
 

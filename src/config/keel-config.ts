@@ -61,6 +61,8 @@ export interface KeelConfig {
   };
   /** Budget for AGENTS.md text; 0 turns project instructions off. */
   readonly project_doc_max_bytes: number;
+  /** The model's context window in tokens as configured; null: keel's table of known models decides. */
+  readonly model_context_window: number | null;
   /** Use `previous_response_id` (server-side conversation state) instead of sending the whole history. */
   readonly stateful: boolean;
   /** The profile in force, if any. */

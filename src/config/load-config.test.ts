@@ -40,6 +40,7 @@ describe('loadConfig: defaults', () => {
       notify: null,
       history: { persistence: 'save-all', max_bytes: 1024 * 1024 },
       project_doc_max_bytes: 32 * 1024,
+      model_context_window: null,
       stateful: false,
       profile: null,
     });

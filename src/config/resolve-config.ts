@@ -56,6 +56,7 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     notify: notify.length === 0 ? null : notify,
     history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
+    model_context_window: merged.model_context_window ?? null,
     stateful: required(merged.stateful),
     profile,
   };

@@ -33,6 +33,8 @@ export interface TurnDeps {
   recorder: SessionRecorder;
   retry: RetryOptions;
   tokens: TokenTotals;
+  /** The usable context window of a model, when known (for the UIs' "context left"). */
+  contextWindow(model: string): number | null;
   /** The changes of the running task so far; a new tracker for each task. */
   diff: TurnDiffTracker;
   /** Decides each call before it runs; null runs every call as it is (no policy to apply). */
@@ -149,7 +151,7 @@ async function sample(
     return { type: 'failed', toolCalls, error: { kind: 'stream_incomplete', message: 'stream ended without a result' } };
   }
   if (terminal.type === 'failed') return { type: 'failed', error: terminal.error, toolCalls };
-  if (terminal.usage) deps.emit(deps.tokens.add(terminal.usage));
+  if (terminal.usage) deps.emit(deps.tokens.add(terminal.usage, deps.contextWindow(context.model)));
   return { type: 'completed', toolCalls, lastAgentMessage, endTurn: terminal.endTurn, usage: terminal.usage };
 }
 

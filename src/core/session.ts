@@ -37,6 +37,8 @@ export interface SessionOptions {
   promptHistory?: PromptHistory;
   /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
   userInstructions?: string | null;
+  /** The usable context window of a model in tokens, when known; shown by front ends as context left. */
+  contextWindow?: (model: string) => number | null;
   /** Told about each completed task (the notify hook). Must return at once and never throw. */
   notifier?: Notifier;
   /**
@@ -93,6 +95,7 @@ export class Session {
       recorder: this.recorder,
       retry: { maxRetries: options.maxRetries, random: options.random ?? Math.random },
       tokens: new TokenTotals(),
+      contextWindow: (model) => options.contextWindow?.(model) ?? null,
       gate: options.safety ? new ApprovalGate(options.safety) : null,
       waitForDecision: (callId, signal) => this.waitForDecision(callId, signal),
     };
@@ -200,7 +203,7 @@ export class Session {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
     const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
-    emit({ type: 'task_started', model_context_window: null });
+    emit({ type: 'task_started', model_context_window: this.turnDeps.contextWindow(this.context.model) });
     if (this.history.items.length === 0) {
       if (this.options.userInstructions) this.recordItem(userMessage(this.options.userInstructions));
       this.recordItem(this.environmentMessage());

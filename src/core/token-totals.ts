@@ -4,9 +4,8 @@ import type { EventOf, TokenUsage } from '../protocol/index.ts';
 export class TokenTotals {
   private total: TokenUsage | null = null;
 
-  constructor(private readonly contextWindow: number | null = null) {}
-
-  add(last: TokenUsage): EventOf<'token_count'> {
+  /** `contextWindow`: the usable window of the model that answered, when known. */
+  add(last: TokenUsage, contextWindow: number | null = null): EventOf<'token_count'> {
     const previous = this.total;
     this.total = previous
       ? {
@@ -19,7 +18,7 @@ export class TokenTotals {
       : last;
     return {
       type: 'token_count',
-      info: { total_token_usage: this.total, last_token_usage: last, model_context_window: this.contextWindow },
+      info: { total_token_usage: this.total, last_token_usage: last, model_context_window: contextWindow },
     };
   }
 

@@ -35,6 +35,7 @@ const StreamFaultsJson = z
     stallAfterEvents: z.optional(count),
     malformedAfterEvents: z.optional(count),
     delayMs: z.optional(count),
+    eventsPerSecond: z.optional(z.number().check(z.positive())),
   })
   .check(
     z.refine((faults) => faults.dropAfterEvents === undefined || faults.stallAfterEvents === undefined, {

@@ -37,6 +37,11 @@ export interface StreamFaults {
   malformedAfterEvents?: number;
   /** Pause before every event after the first. */
   delayMs?: number;
+  /**
+   * Send events at this steady rate rather than all at once: event N goes out when N / rate seconds have passed
+   * since the first. Rates above a timer tick's worth (~1,000/s) send the events that are due in small batches.
+   */
+  eventsPerSecond?: number;
 }
 
 /** How Chat Completions chunks are shaped; the defaults follow OpenAI, the options imitate local servers. */

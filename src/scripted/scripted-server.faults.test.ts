@@ -93,6 +93,24 @@ describe('scripted server faults', () => {
     expect(jsonPayloads(messages).at(-1).type).toBe('response.completed');
   });
 
+  it('paces events at eventsPerSecond, faster than one per timer tick', async () => {
+    const words = Array.from({ length: 400 }, (_, index) => `w${index}`).join(' ');
+    const server = await start([respond(text(words), { faults: { eventsPerSecond: 2000 } })]);
+    const response = await responses(server);
+    const arrivals: number[] = [];
+    let deltas = 0;
+    for await (const message of sseMessages(response)) {
+      if (message.event !== 'response.output_text.delta') continue;
+      deltas++;
+      arrivals.push(performance.now());
+    }
+    expect(deltas).toBe(400);
+    // 400 deltas (plus a few framing events) at 2,000/s take about 200 ms: not sent at once, not one per tick.
+    const spread = arrivals.at(-1)! - arrivals[0]!;
+    expect(spread).toBeGreaterThan(150);
+    expect(spread).toBeLessThan(1000);
+  });
+
   it('applies faults to failed steps and to Chat streams too', async () => {
     const server = await start([
       failed('server_error', 'boom', { faults: { dropAfterEvents: 1 } }),

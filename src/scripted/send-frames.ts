@@ -51,6 +51,10 @@ export async function sendFrames(
   const dropAt = clamp(faults.dropAfterEvents);
   const stallAt = clamp(faults.stallAfterEvents);
   const malformedAt = clamp(faults.malformedAfterEvents);
+  // With a rate, frame N is due N / rate seconds after the first; frames already due go out without a pause.
+  let firstSentAt = 0;
+  const paceWait = (index: number): number =>
+    faults.eventsPerSecond ? Math.max(0, firstSentAt + (index * 1000) / faults.eventsPerSecond - performance.now()) : 0;
   for (let sent = 0; sent <= frames.length; sent += 1) {
     if (dropAt === sent) {
       drop(res);
@@ -63,15 +67,17 @@ export async function sendFrames(
     if (malformedAt === sent && !isGone(res)) res.write(MALFORMED_FRAME);
     const frame = frames[sent];
     if (frame === undefined) break;
-    if (sent > 0 && faults.delayMs) {
+    const pause = sent === 0 ? 0 : (faults.delayMs ?? 0) + paceWait(sent);
+    if (pause > 0) {
       try {
-        await delay(faults.delayMs, undefined, { signal });
+        await delay(pause, undefined, { signal });
       } catch {
         return 'gone'; // the server is closing; the abort is the expected way out of the pause
       }
     }
     if (isGone(res) || signal.aborted) return 'gone';
     if (sent === frames.length - 1) hooks.beforeLastFrame?.();
+    if (sent === 0) firstSentAt = performance.now();
     res.write(encodeFrame(frame));
   }
   res.end();

@@ -37,6 +37,8 @@ export interface TuiOptions {
   firstPrompt?: string | null;
   /** Subscribes to stop signals; returns the unsubscribe function. */
   onSignal?: (signal: StopSignal, handler: () => void) => () => void;
+  /** Leaves at once (Ctrl+C while quitting waits on the engine): the caller stops every process keel started. */
+  exitNow?: (code: number) => never;
   now?: () => number;
 }
 
@@ -279,6 +281,8 @@ class TuiApp {
     this.approvals.length = 0;
     this.queued.length = 0;
     this.mode = { type: 'compose' };
+    // A blank line between the sessions: the new transcript view does not know what was printed before it.
+    this.screen.commit([{ spans: [] }]);
     this.adopt(next);
     this.render();
   }
@@ -302,6 +306,11 @@ class TuiApp {
   private onKey(key: Key): void {
     const isCtrlC = key.kind === 'key' && key.ctrl && key.name === 'c';
     if (this.quitting) {
+      // Saving should take a moment; if it hangs, a Ctrl+C leaves anyway (the log is written record by record).
+      if (isCtrlC && this.options.exitNow) {
+        this.shutdownUi();
+        this.options.exitNow(130);
+      }
       return;
     }
     if (!isCtrlC) this.quitArmed = false;

@@ -1,0 +1,136 @@
+/**
+ * Approvals in the interactive UI, in a pseudo-terminal against the strict scripted model: each answer (y, a, n,
+ * Esc) does what it says on the screen and in what the model is sent next.
+ *
+ * keel runs with `-a untrusted --dangerously-bypass-sandbox`: every command not known to be read-only is asked
+ * about, and none depends on bubblewrap being installed.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { callIndex, functionCallOutput, outputIndex, outputText, userMessageTexts } from '../../src/scripted/index.ts';
+import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { APPROVAL_CHOICES, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, tuiPlace } from '../support/keel-tui.ts';
+import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
+import { useScriptedServer } from '../support/scripted-model.ts';
+
+const ptys = trackPtys();
+const ASKING = ['-a', 'untrusted', '--dangerously-bypass-sandbox'];
+
+/** A command that changes the working directory (so it is asked about) and says so. */
+function touchCommand(file: string): string[] {
+  return ['bash', '-c', `touch ${file} && echo made-${file}`];
+}
+
+/** Waits for the approval prompt about a command, with its choices, and the hint that keel waits. */
+async function waitForQuestion(keel: PtyKeel, command: string): Promise<void> {
+  await keel.waitFor('Run this command?');
+  await keel.waitFor(command);
+  await keel.waitFor(APPROVAL_CHOICES);
+  await keel.waitFor('keel is waiting for your answer');
+}
+
+describe('keel UI: approvals', () => {
+  it('y approves once: the command runs and its output is shown and sent back', async () => {
+    const { cwd } = tuiPlace();
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: touchCommand('yes.txt') }, 'call_y')),
+      respond(text('The file is there.')),
+    ]);
+    const keel = ptys.start([...ASKING, 'make yes.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'touch yes.txt');
+    // Nothing runs before the answer.
+    expect(existsSync(join(cwd, 'yes.txt'))).toBe(false);
+    expect(server.requests).toHaveLength(1);
+
+    keel.type('y');
+    await keel.waitFor('✓ command approved');
+    await keel.waitFor('made-yes.txt');
+    await keel.waitFor(/✓ exit 0 · \d+\.\ds/);
+    await keel.waitFor('The file is there.');
+    await keel.waitFor(IDLE_PROMPT);
+    expect(keel.screen()).not.toContain('Run this command?');
+    expect(existsSync(join(cwd, 'yes.txt'))).toBe(true);
+
+    const [, second] = await server.waitForRequests(2);
+    expect(outputText(functionCallOutput(second!, 'call_y'))).toContain('made-yes.txt');
+  });
+
+  it('a approves for the session: the same command asked for again later runs without a question', async () => {
+    const { cwd } = tuiPlace();
+    const command = touchCommand('again.txt');
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command }, 'call_a1')),
+      respond(text('First run done.')),
+      respond(functionCall('shell', { command }, 'call_a2')),
+      respond(text('Second run done.')),
+    ]);
+    const keel = ptys.start([...ASKING, 'make again.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'touch again.txt');
+    keel.type('a');
+    await keel.waitFor('✓ command approved for the rest of this session');
+    await keel.waitFor('First run done.');
+    await keel.waitFor(IDLE_PROMPT);
+
+    // A new task in the same session: the identical command is not asked about. Had keel asked, nobody would
+    // answer, and the task would never reach its final message.
+    keel.type('do it again');
+    keel.press('enter');
+    await keel.waitFor('Second run done.');
+    await keel.waitFor(IDLE_PROMPT);
+    const history = keel.history();
+    expect(occurrences(history, '✓ command approved')).toBe(1);
+    // Both runs are in the transcript with their output line.
+    expect(history.split('\n').filter((row) => row.trim() === 'made-again.txt')).toHaveLength(2);
+
+    const requests = await server.waitForRequests(4);
+    expect(outputText(functionCallOutput(requests[1]!, 'call_a1'))).toContain('made-again.txt');
+    expect(outputText(functionCallOutput(requests[3]!, 'call_a2'))).toContain('made-again.txt');
+  });
+
+  it('n denies: the command does not run, the model is told, and the task goes on', async () => {
+    const { cwd } = tuiPlace();
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: touchCommand('no.txt') }, 'call_n')),
+      respond(text('Fine, I will not create it.')),
+    ]);
+    const keel = ptys.start([...ASKING, 'make no.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'touch no.txt');
+    keel.type('n');
+    await keel.waitFor('✗ command denied');
+    await keel.waitFor('Fine, I will not create it.');
+    await keel.waitFor(IDLE_PROMPT);
+    expect(keel.history()).not.toContain(INTERRUPTED);
+    expect(existsSync(join(cwd, 'no.txt'))).toBe(false);
+
+    const [, second] = await server.waitForRequests(2);
+    expect(outputIndex(second!, 'call_n')).toBe(callIndex(second!, 'call_n') + 1);
+    expect(outputText(functionCallOutput(second!, 'call_n'))).toBe('exec command rejected by user');
+  });
+
+  it('Esc aborts the task: nothing runs, the task is interrupted and the call is answered', async () => {
+    const { cwd } = tuiPlace();
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: touchCommand('abort.txt') }, 'call_esc')),
+      respond(text('Stopped as you asked.')),
+    ]);
+    const keel = ptys.start([...ASKING, 'make abort.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'touch abort.txt');
+    keel.press('escape');
+    await keel.waitFor('⏹ command not approved: stopping the task');
+    await keel.waitFor(INTERRUPTED);
+    await keel.waitFor(IDLE_PROMPT);
+    expect(keel.screen()).not.toContain('Run this command?');
+    expect(existsSync(join(cwd, 'abort.txt'))).toBe(false);
+    // The task ended without asking the model again.
+    expect(server.requests).toHaveLength(1);
+
+    keel.type('ok, leave it');
+    keel.press('enter');
+    await keel.waitFor('Stopped as you asked.');
+    const [, second] = await server.waitForRequests(2);
+    expect(outputIndex(second!, 'call_esc')).toBe(callIndex(second!, 'call_esc') + 1);
+    expect(outputText(functionCallOutput(second!, 'call_esc'))).toBe('aborted by user');
+    expect(userMessageTexts(second!).at(-1)).toBe('ok, leave it');
+  });
+});
