@@ -170,7 +170,8 @@ class SessionOpener {
 
 async function repositorySessions(home: string, repoRoot: string): Promise<SessionChoice[]> {
   const summaries = await listSessions({ home, cwd: repoRoot, limit: 200 });
-  return summaries.map((summary) => ({
+  // A session in which nothing was ever asked has nothing to go on with.
+  return summaries.filter((summary) => summary.turns > 0).map((summary) => ({
     id: summary.id,
     updatedAt: new Date(summary.lastActivity),
     title: summary.firstPrompt?.replace(/\s+/g, ' ') ?? '(no prompt)',

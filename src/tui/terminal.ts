@@ -43,6 +43,8 @@ export function processTerminal(): TerminalIo {
     enter() {
       if (entered) return;
       entered = true;
+      // After a hang-up the terminal is gone and writes fail (EIO); keel still has to save the session and leave.
+      if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
       stdin.setRawMode(true);
       stdin.setEncoding('utf8');
       stdin.resume();

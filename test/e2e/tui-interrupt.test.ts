@@ -2,7 +2,7 @@
  * The interactive UI in a pseudo-terminal, against the strict scripted model: interrupting a running task (Ctrl+C,
  * Esc), quitting (Ctrl+C twice, Ctrl+D) with the terminal given back, and input queued while a task runs.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callIndex, functionCallOutput, outputIndex, outputText, requestInput, userMessageTexts } from '../../src/scripted/index.ts';
@@ -142,12 +142,13 @@ describe('keel UI: quitting', () => {
 });
 
 describe('keel UI: input while a task runs', () => {
-  it('queues a message typed during a command and sends it with the next request', async () => {
+  it('queues a message typed during a command, sends it with the next request and then stops showing it as queued', async () => {
     const { cwd } = tuiPlace();
-    // The command waits for a file the test creates once the message is queued: no race with the typing.
-    const script = 'echo waiting-for-release; while [ ! -e release ]; do sleep 0.05; done; echo released';
+    // Each command waits for a file the test creates when it is ready: no race with the typing.
+    const waitFor = (file: string) => ['bash', '-c', `echo waiting-for-${file}; while [ ! -e ${file} ]; do sleep 0.05; done; echo got-${file}`];
     const server = await useScriptedServer([
-      respond(functionCall('shell', { command: ['bash', '-c', script] }, 'call_wait')),
+      respond(functionCall('shell', { command: waitFor('release') }, 'call_wait')),
+      respond(text('Also checking the logs.'), functionCall('shell', { command: waitFor('finish') }, 'call_logs')),
       respond(text('Noted your message about the logs.')),
     ]);
     const keel = ptys.start([...NO_QUESTIONS, 'wait for the release'], { cwd, env: modelEnv(server.url) });
@@ -163,20 +164,25 @@ describe('keel UI: input while a task runs', () => {
     expect(keel.screen()).toMatch(WORKING);
 
     writeFileSync(join(cwd, 'release'), '');
-    await keel.waitFor('Noted your message about the logs.');
-    await keel.waitFor(IDLE_PROMPT);
+    // The engine took the message into the conversation with the command's output: the task still runs, the
+    // message is in the transcript as the person's, and no longer marked as queued.
+    await keel.waitFor('waiting-for-finish');
+    await keel.waitFor('› also check the logs', { history: true });
     expect(keel.screen()).not.toContain('queued:');
-    // Shown in the transcript as the person's message once the engine took it.
-    expect(keel.history()).toContain('› also check the logs');
-    expect(existsSync(join(cwd, 'release'))).toBe(true);
-
+    expect(keel.screen()).toMatch(WORKING);
     const [, second] = await server.waitForRequests(2);
     const input = requestInput(second!);
     const output = outputIndex(second!, 'call_wait');
-    expect(outputText(input[output])).toContain('released');
+    expect(outputText(input[output])).toContain('got-release');
     // The queued message follows the command's output, as a user message.
-    const message = input.findIndex((item, index) => index > output && item.role === 'user' && JSON.stringify(item.content).includes('also check the logs'));
-    expect(message).toBeGreaterThan(output);
+    expect(input.slice(output + 1)).toContainEqual(expect.objectContaining({ type: 'message', role: 'user' }));
     expect(userMessageTexts(second!).at(-1)).toBe('also check the logs');
+
+    writeFileSync(join(cwd, 'finish'), '');
+    await keel.waitFor('Noted your message about the logs.');
+    await keel.waitFor(IDLE_PROMPT);
+    // Sent once: the last request does not carry it a second time.
+    const [, , third] = await server.waitForRequests(3);
+    expect(userMessageTexts(third!).filter((message) => message === 'also check the logs')).toHaveLength(1);
   });
 });
