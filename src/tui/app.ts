@@ -685,7 +685,9 @@ class TuiApp {
     const height = this.screen.rows;
     const bottom: Line[] = [];
     let cursor: LiveCursor | null = null;
-    const footer = [truncateLine(this.hintLine(), width), statusLine(this.status, width, this.options.home)];
+    // Until the session says how it is configured, the status line would show defaults, not the settings in force.
+    const status = this.status.model === '' ? { spans: [] } : statusLine(this.status, width, this.options.home);
+    const footer = [truncateLine(this.hintLine(), width), status];
     const room = height - 1 - footer.length;
 
     const approval = this.approvals[0];
@@ -746,7 +748,7 @@ class TuiApp {
   }
 
   private hintLine(): Line {
-    if (this.quitting) return { spans: [span('saving the session…', { dim: true })] };
+    if (this.mode.type === 'busy') return { spans: [] };
     if (this.quitArmed) return { spans: [span('Press Ctrl+C again to quit', { color: 'yellow', bold: true }), span(' · Ctrl+D also quits', { dim: true })] };
     if (this.approvals.length > 0) return { spans: [span('keel is waiting for your answer', { color: 'yellow' })] };
     if (this.taskStartedAt !== null) {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callIndex, functionCallOutput, outputIndex, outputText, userMessageTexts } from '../../src/scripted/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
-import { APPROVAL_CHOICES, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, tuiPlace } from '../support/keel-tui.ts';
+import { APPROVAL_CHOICES, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, outputLine, tuiPlace } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 
@@ -45,7 +45,7 @@ describe('keel UI: approvals', () => {
 
     keel.type('y');
     await keel.waitFor('✓ command approved');
-    await keel.waitFor('made-yes.txt');
+    await keel.waitFor(outputLine('made-yes.txt'));
     await keel.waitFor(/✓ exit 0 · \d+\.\ds/);
     await keel.waitFor('The file is there.');
     await keel.waitFor(IDLE_PROMPT);
@@ -72,11 +72,11 @@ describe('keel UI: approvals', () => {
     await keel.waitFor('First run done.');
     await keel.waitFor(IDLE_PROMPT);
 
-    // A new task in the same session: the identical command is not asked about. Had keel asked, nobody would
-    // answer, and the task would never reach its final message.
+    // A new task in the same session: the identical command runs without a question.
     keel.type('do it again');
     keel.press('enter');
-    await keel.waitFor('Second run done.');
+    await keel.waitFor((screen) => screen.includes('Second run done.') || screen.includes('Run this command?'));
+    expect(keel.screen()).not.toContain('Run this command?');
     await keel.waitFor(IDLE_PROMPT);
     const history = keel.history();
     expect(occurrences(history, '✓ command approved')).toBe(1);

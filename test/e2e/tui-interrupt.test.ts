@@ -17,6 +17,7 @@ import {
   headerSessionId,
   modelEnv,
   occurrences,
+  outputLine,
   tuiPlace,
   waitForSession,
 } from '../support/keel-tui.ts';
@@ -40,7 +41,7 @@ describe('keel UI: interrupting a task', () => {
     const keel = ptys.start([...NO_QUESTIONS, 'run the long job'], { env: modelEnv(server.url) });
 
     // The command runs and shows live, with the task's hint line.
-    await keel.waitFor(marker);
+    await keel.waitFor(outputLine(marker));
     await keel.waitFor(/running \d+s · Ctrl\+C to stop/);
     await keel.waitFor(WORKING);
     await waitUntil(() => liveProcessesMatching(`sleep ${seconds}`).length > 0);
@@ -64,9 +65,9 @@ describe('keel UI: interrupting a task', () => {
     const call = callIndex(second!, 'call_long');
     expect(call).toBeGreaterThanOrEqual(0);
     expect(outputIndex(second!, 'call_long')).toBe(call + 1);
-    const output = outputText(functionCallOutput(second!, 'call_long'));
-    expect(output).toContain(marker);
-    expect(output).toMatch(/aborted/);
+    const output = JSON.parse(outputText(functionCallOutput(second!, 'call_long'))!) as { output: string };
+    expect(output.output.startsWith(`${marker}\n`)).toBe(true);
+    expect(output.output).toMatch(/\naborted by user after \d+(\.\d+)?s$/);
     expect(userMessageTexts(second!).at(-1)).toBe('what happened?');
     expect(requestInput(second!).at(-1)).toMatchObject({ type: 'message', role: 'user' });
   });
@@ -152,7 +153,7 @@ describe('keel UI: input while a task runs', () => {
       respond(text('Noted your message about the logs.')),
     ]);
     const keel = ptys.start([...NO_QUESTIONS, 'wait for the release'], { cwd, env: modelEnv(server.url) });
-    await keel.waitFor('waiting-for-release');
+    await keel.waitFor(outputLine('waiting-for-release'));
     await keel.waitFor('↳ type a message to queue it for the running task');
 
     keel.type('also check the logs');
@@ -166,7 +167,7 @@ describe('keel UI: input while a task runs', () => {
     writeFileSync(join(cwd, 'release'), '');
     // The engine took the message into the conversation with the command's output: the task still runs, the
     // message is in the transcript as the person's, and no longer marked as queued.
-    await keel.waitFor('waiting-for-finish');
+    await keel.waitFor(outputLine('waiting-for-finish'));
     await keel.waitFor('› also check the logs', { history: true });
     expect(keel.screen()).not.toContain('queued:');
     expect(keel.screen()).toMatch(WORKING);

@@ -43,11 +43,15 @@ describe('keel UI: resizing the terminal', () => {
     const keel = ptys.start(['-m', 'test-model', ...NO_QUESTIONS, 'say something short'], { cwd, env: modelEnv(server.url), cols: 80, rows: 24 });
     await keel.waitFor('Short answer before the resize.');
     await keel.waitFor(IDLE_PROMPT);
-    // 67 columns or so: whole at 80 and 100 columns, cut at 60.
-    const status = `test-model · ${cwd} · never · danger-full-access`;
+    // About 67 columns with a /tmp/… directory: whole at 80 and 100 columns, cut at 60.
+    const home = process.env.HOME;
+    const shownCwd = home !== undefined && cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
+    const status = `test-model · ${shownCwd} · never · danger-full-access`;
     const transcript = ['› say something short', 'Short answer before the resize.'];
     const atStart = { cols: 80, rows: 24 };
     expect(layoutProblems(keel, atStart, status, IDLE_PROMPT, transcript)).toEqual([]);
+    // Not even the first frame claimed other settings than those in force (the defaults, before the session said).
+    expect(keel.output()).not.toContain('on-request · read-only');
 
     // The status line cut for 60 columns (and whole again at 100) is only there once keel has redrawn for the size.
     const small = { cols: 60, rows: 20 };

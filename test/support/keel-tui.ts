@@ -16,6 +16,8 @@ export const QUIT_HINT = 'Press Ctrl+C again to quit';
 export const APPROVAL_CHOICES = 'y approve · a approve for this session · n deny · Esc abort the task';
 /** The sequences the UI writes when it takes the terminal (bracketed paste on, kitty keyboard protocol pushed). */
 export const ENTER_SEQUENCES = '\u001b[?2004h\u001b[>1u';
+/** The first line of a session's transcript: `keel VERSION · MODEL · session ID`. */
+const HEADER = /keel \S+ · \S+ · session ([0-9a-f-]{36})/;
 
 /** A fresh KEEL_HOME and a fresh working directory. */
 export function tuiPlace(): { home: string; cwd: string } {
@@ -39,13 +41,16 @@ export async function waitForSession(keel: PtyKeel): Promise<void> {
   await keel.waitFor(IDLE_PROMPT);
 }
 
-const HEADER = /keel \S+ · \S+ · session ([0-9a-f-]{36})/;
-
 /** The session id from the header line (`keel 0.1.0 · MODEL · session ID`). */
 export function headerSessionId(keel: PtyKeel): string {
   const match = HEADER.exec(keel.history());
   if (match === null) throw new Error(`no header line in:\n${keel.history()}`);
   return match[1]!;
+}
+
+/** A line of a command's output as the transcript shows it (indented), not the command line that mentions it. */
+export function outputLine(text: string): RegExp {
+  return new RegExp(`^ +${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm');
 }
 
 /** Lines of the visible screen with trailing blank rows dropped. */
