@@ -10,6 +10,9 @@ import type { ModelClientConfig } from '../model/index.ts';
 import type { Notifier } from '../core/notify-hook.ts';
 import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
+import { appendPrompt } from '../store/index.ts';
+import type { RunSettings } from './run-settings.ts';
+import { createSafetyServices } from './safety-services.ts';
 
 export interface AgentSettings {
   model: string;
@@ -57,5 +60,47 @@ export function buildAgent(settings: AgentSettings): Agent {
     notifier: settings.notifier,
     safety: settings.safety,
     contextWindow: settings.contextWindow,
+  });
+}
+
+/** One session's own parts, next to the run's settings. */
+export interface SessionWiring {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  sessionId: string;
+  cwd: string;
+  model: string;
+  recorder: SessionRecorder;
+  initialHistory: readonly ResponseItem[];
+  approvalPolicy: AskForApproval;
+  shellTimeoutMs: number;
+  /** Strings never written to the log or the prompt history (the API key). */
+  secrets: string[];
+}
+
+/** The engine for a session of a front end, from the run's resolved settings. */
+export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring): Agent {
+  const { home, secrets, sessionId } = wiring;
+  return buildAgent({
+    model: wiring.model,
+    cwd: wiring.cwd,
+    client: settings.client,
+    providerId: settings.providerId,
+    stateful: settings.stateful,
+    maxRetries: settings.maxRetries,
+    shellTimeoutMs: wiring.shellTimeoutMs,
+    userInstructions: settings.userInstructions,
+    notifier: settings.notifier,
+    commandEnv: settings.commandEnv,
+    contextWindow: settings.contextWindow,
+    approvalPolicy: wiring.approvalPolicy,
+    sandboxPolicy: settings.sandboxPolicy,
+    safety: createSafetyServices(wiring.env, home),
+    sessionId,
+    recorder: wiring.recorder,
+    initialHistory: wiring.initialHistory,
+    promptHistory: settings.saveHistory
+      ? { append: (text) => appendPrompt({ home, sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
+      : undefined,
   });
 }

@@ -7,15 +7,14 @@ import { runExec } from '../exec/run-exec.ts';
 import { colorWanted, createStyle } from '../exec/style.ts';
 import { randomUUID } from 'node:crypto';
 import type { ResponseItem } from '../protocol/index.ts';
-import { appendPrompt, keelHome } from '../store/index.ts';
-import { buildAgent } from './build-agent.ts';
+import { keelHome } from '../store/index.ts';
+import { buildSessionAgent } from './build-agent.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
-import { createSafetyServices } from './safety-services.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
-import { resolveWorkdir, sandboxFlag } from './shared-flags.ts';
+import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
 export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -45,30 +44,19 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     located === null
       ? await newTarget(values, positionals, { home, cwd, secrets, settings })
       : await resumeTarget(values, positionals, { path: located.path, cwd, secrets });
-  const promptHistory = settings.saveHistory
-    ? { append: (text: string) => appendPrompt({ home, sessionId: session.sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
-    : undefined;
   try {
-    const agent = buildAgent({
-      model: values.model ?? session.model ?? settings.model,
-      cwd: session.cwd,
-      client: settings.client,
-      providerId: settings.providerId,
-      stateful: settings.stateful,
-      maxRetries: settings.maxRetries,
-      shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms') ?? 120_000,
-      userInstructions: settings.userInstructions,
-      notifier: settings.notifier,
-      commandEnv: settings.commandEnv,
-      contextWindow: settings.contextWindow,
-      // exec never asks: what would need a question is refused, and the model is told why.
-      approvalPolicy: 'never',
-      sandboxPolicy: settings.sandboxPolicy,
-      safety: createSafetyServices(env, home),
+    const agent = buildSessionAgent(settings, {
+      home,
+      env,
       sessionId: session.sessionId,
+      cwd: session.cwd,
+      model: values.model ?? session.model ?? settings.model,
       recorder: session.log.writer,
       initialHistory: session.history,
-      promptHistory,
+      // exec never asks: what would need a question is refused, and the model is told why.
+      approvalPolicy: 'never',
+      shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms') ?? 120_000,
+      secrets,
     });
     return await runExec({
       agent,
@@ -149,22 +137,13 @@ function parseExecArgs(argv: string[]) {
       allowPositionals: true,
       strict: true,
       options: {
-        model: { type: 'string', short: 'm' },
-        cd: { type: 'string', short: 'C' },
+        ...SESSION_OPTIONS,
         json: { type: 'boolean' },
         'output-last-message': { type: 'string', short: 'o' },
         stateful: { type: 'boolean' },
         'stream-max-retries': { type: 'string' },
         'stream-idle-timeout-ms': { type: 'string' },
         'shell-timeout-ms': { type: 'string' },
-        last: { type: 'boolean' },
-        profile: { type: 'string', short: 'p' },
-        config: { type: 'string', short: 'c', multiple: true },
-        oss: { type: 'boolean' },
-        sandbox: { type: 'string', short: 's' },
-        'full-auto': { type: 'boolean' },
-        'dangerously-bypass-sandbox': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {

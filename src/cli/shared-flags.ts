@@ -3,6 +3,20 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './usage-error.ts';
 
+/** The options every session-running command takes, as `parseArgs` wants them. */
+export const SESSION_OPTIONS = {
+  model: { type: 'string', short: 'm' },
+  cd: { type: 'string', short: 'C' },
+  profile: { type: 'string', short: 'p' },
+  config: { type: 'string', short: 'c', multiple: true },
+  oss: { type: 'boolean' },
+  sandbox: { type: 'string', short: 's' },
+  'full-auto': { type: 'boolean' },
+  'dangerously-bypass-sandbox': { type: 'boolean' },
+  last: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export interface SandboxFlags {
   sandbox?: string;
   'full-auto'?: boolean;

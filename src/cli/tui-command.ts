@@ -6,21 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { colorWanted } from '../exec/style.ts';
 import type { ResponseItem } from '../protocol/index.ts';
-import { appendPrompt, historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
+import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui } from '../tui/app.ts';
 import { pickSession } from '../tui/pick-session.ts';
 import type { SessionChoice, SessionHandle, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
-import { buildAgent } from './build-agent.ts';
+import { buildSessionAgent } from './build-agent.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
 import { processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
-import { createSafetyServices } from './safety-services.ts';
 import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';
-import { resolveWorkdir, sandboxFlag } from './shared-flags.ts';
+import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
 export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -135,27 +134,17 @@ class SessionOpener {
   }): SessionHandle {
     const { home, env, settings } = this.context;
     this.currentCwd = session.cwd;
-    const agent = buildAgent({
-      model: session.model,
-      cwd: session.cwd,
-      client: settings.client,
-      providerId: settings.providerId,
-      stateful: settings.stateful,
-      maxRetries: settings.maxRetries,
-      shellTimeoutMs: 120_000,
-      userInstructions: settings.userInstructions,
-      notifier: settings.notifier,
-      commandEnv: settings.commandEnv,
-      contextWindow: settings.contextWindow,
-      approvalPolicy: settings.approvalPolicy,
-      sandboxPolicy: settings.sandboxPolicy,
-      safety: createSafetyServices(env, home),
+    const agent = buildSessionAgent(settings, {
+      home,
+      env,
       sessionId: session.sessionId,
+      cwd: session.cwd,
+      model: session.model,
       recorder: session.log.writer,
       initialHistory: session.history,
-      promptHistory: settings.saveHistory
-        ? { append: (text) => appendPrompt({ home, sessionId: session.sessionId, text, secrets: this.secrets, maxBytes: settings.historyMaxBytes }) }
-        : undefined,
+      approvalPolicy: settings.approvalPolicy,
+      shellTimeoutMs: 120_000,
+      secrets: this.secrets,
     });
     return {
       agent,
@@ -210,19 +199,7 @@ function parseTuiArgs(argv: string[]) {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        model: { type: 'string', short: 'm' },
-        cd: { type: 'string', short: 'C' },
-        profile: { type: 'string', short: 'p' },
-        config: { type: 'string', short: 'c', multiple: true },
-        oss: { type: 'boolean' },
-        sandbox: { type: 'string', short: 's' },
-        'ask-for-approval': { type: 'string', short: 'a' },
-        'full-auto': { type: 'boolean' },
-        'dangerously-bypass-sandbox': { type: 'boolean' },
-        last: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...SESSION_OPTIONS, 'ask-for-approval': { type: 'string', short: 'a' } },
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (see keel --help)`);
