@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { callIndex, functionCallOutput, outputIndex, outputText, requestInput, userMessageTexts } from '../../src/scripted/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
 import {
-  ENTER_SEQUENCES,
   IDLE_PROMPT,
   INTERRUPTED,
   NO_QUESTIONS,
   QUIT_HINT,
   WORKING,
+  expectTerminalRestored,
   headerSessionId,
   modelEnv,
   occurrences,
@@ -87,15 +87,7 @@ describe('keel UI: quitting', () => {
     const id = headerSessionId(keel);
     expect(await keel.exited).toEqual({ exitCode: 0 });
     expect(keel.history()).toContain(`Session saved. Resume it with: keel resume ${id}`);
-    const output = keel.output();
-    const entered = output.lastIndexOf(ENTER_SEQUENCES);
-    expect(entered).toBeGreaterThanOrEqual(0);
-    const after = output.slice(entered + ENTER_SEQUENCES.length);
-    for (const restore of ['\u001b[?2004l', '\u001b[<u', '\u001b[?25h']) expect(after).toContain(restore);
-    // Restored after the last frame: nothing hides the cursor or turns a mode back on afterwards.
-    const restoredAt = after.lastIndexOf('\u001b[?2004l');
-    expect(after.slice(restoredAt)).not.toMatch(/\u001b\[\?25l|\u001b\[\?2004h|\u001b\[>1u/);
-    expect(after.lastIndexOf('\u001b[?25h')).toBeGreaterThan(after.lastIndexOf('\u001b[?25l'));
+    expectTerminalRestored(keel);
   }
 
   it('a second Ctrl+C on an empty prompt quits, saving the session and restoring the terminal', async () => {

@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { PtyKeel } from './pty-keel.ts';
 
 /** The empty prompt box when no task runs. */
@@ -63,4 +64,17 @@ export function screenRows(keel: PtyKeel): string[] {
 /** How many times `needle` occurs in `text`. */
 export function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
+}
+
+/** keel gave the terminal back as it found it: after its last frame, bracketed paste off, keyboard protocol popped, cursor shown. */
+export function expectTerminalRestored(keel: PtyKeel): void {
+  const output = keel.output();
+  const entered = output.lastIndexOf(ENTER_SEQUENCES);
+  expect(entered).toBeGreaterThanOrEqual(0);
+  const after = output.slice(entered + ENTER_SEQUENCES.length);
+  for (const restore of ['\u001b[?2004l', '\u001b[<u', '\u001b[?25h']) expect(after).toContain(restore);
+  // Restored after the last frame: nothing hides the cursor or turns a mode back on afterwards.
+  const restoredAt = after.lastIndexOf('\u001b[?2004l');
+  expect(after.slice(restoredAt)).not.toMatch(/\u001b\[\?25l|\u001b\[\?2004h|\u001b\[>1u/);
+  expect(after.lastIndexOf('\u001b[?25h')).toBeGreaterThan(after.lastIndexOf('\u001b[?25l'));
 }
