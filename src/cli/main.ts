@@ -17,6 +17,8 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     closeAllLogsNow(detail.slice(0, 4000));
+    // Commands stopped and the terminal given back before the report, so it is readable.
+    processIo.runExitHooks();
     process.stderr.write(`keel: internal error (the session is saved; resume it with "keel resume --last"):\n${detail}\n`);
     processIo.exit(1);
   });

@@ -15,8 +15,12 @@ export const processIo = {
   onExit(hook: () => void): void {
     exitHooks.push(hook);
   },
-  exit(code: number): never {
+  /** Runs the clean-up now (each hook once), e.g. to give the terminal back before printing a crash report. */
+  runExitHooks(): void {
     for (const hook of exitHooks.splice(0)) hook();
+  },
+  exit(code: number): never {
+    processIo.runExitHooks();
     // Writes to pipes and files are synchronous on Linux, so nothing printed is lost by leaving now.
     process.exit(code);
   },

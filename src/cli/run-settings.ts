@@ -24,6 +24,7 @@ import { loadProjectInstructions, readTextFileOrNull } from '../core/project-ins
 import { commandEnv } from '../sandbox/index.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { UsageError } from './usage-error.ts';
+import { warn } from './warnings.ts';
 
 export interface RunSettings {
   model: string;
@@ -69,7 +70,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     throw error;
   }
   const { config } = loaded;
-  for (const warning of loaded.warnings) process.stderr.write(`keel: warning: ${warning}\n`);
+  for (const warning of loaded.warnings) warn(warning);
   const client = providerClient(config, input.env);
   const retry = retrySettings(config);
   const history = historySettings(config);
@@ -80,7 +81,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     maxBytes: projectDocMaxBytes(config),
     readFile: readTextFileOrNull,
   });
-  for (const problem of instructions.problems) process.stderr.write(`keel: warning: ${problem}\n`);
+  for (const problem of instructions.problems) warn(problem);
   return {
     model: config.model,
     providerId: config.model_provider,
@@ -92,7 +93,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     notifier: createNotifier({
       command: notifyCommand(config),
       spawn,
-      onFailure: (error) => process.stderr.write(`keel: warning: the notify hook could not run: ${error.message}\n`),
+      onFailure: (error) => warn(`the notify hook could not run: ${error.message}`),
     }),
     userInstructions: instructions.message,
     commandEnv: filteredEnv(shellEnvironmentPolicy(config), input.env),

@@ -19,6 +19,7 @@ import {
 } from '../store/index.ts';
 import { findRepoRoot, readGitInfo } from '../util/git-info.ts';
 import { UsageError } from './usage-error.ts';
+import { warn } from './warnings.ts';
 import { VERSION } from './version.ts';
 
 export interface OpenLog {
@@ -59,7 +60,7 @@ function track(writer: SessionLogWriter, lock: SessionLock): OpenLog {
 }
 
 function reportWriteError(error: Error): void {
-  process.stderr.write(`keel: warning: the session log cannot be written (${error.message}); the session goes on unrecorded\n`);
+  warn(`the session log cannot be written (${error.message}); the session goes on unrecorded`);
 }
 
 export interface NewLogSettings {
@@ -135,7 +136,7 @@ export async function resumeLog(path: string, secrets: string[]): Promise<Resume
   try {
     const log = await readSessionLog(path);
     for (const problem of log.problems) {
-      process.stderr.write(`keel: warning: ${path}:${problem.line}: ${problem.message} (this line is left out of the resumed history)\n`);
+      warn(`${path}:${problem.line}: ${problem.message} (this line is left out of the resumed history)`);
     }
     const writer = await SessionLogWriter.openExisting({ path, keelVersion: VERSION, secrets, onError: reportWriteError });
     const opened = track(writer, lock);

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { colorWanted } from '../exec/style.ts';
 import type { ResponseItem } from '../protocol/index.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
-import { runTui } from '../tui/app.ts';
+import { runTui, SIGNAL_CODES, type StopSignal } from '../tui/app.ts';
 import { pickSession } from '../tui/pick-session.ts';
 import type { SessionChoice, SessionHandle, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';
@@ -19,6 +19,7 @@ import { processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';
+import { routeWarnings } from './warnings.ts';
 import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
@@ -38,6 +39,7 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const repoRoot = findRepoRoot(startCwd) ?? startCwd;
   const ref = resuming ? await resumeRef(values, positionals, { home, cwd: startCwd, repoRoot }) : null;
   if (ref === 'cancelled') return 0;
+  if (ref !== null && 'stopped' in ref) return ref.stopped;
   if (!resuming && positionals.length > 1) {
     throw new UsageError(`keel takes one prompt, got ${positionals.length} arguments: quote the prompt (keel "fix the tests")`);
   }
@@ -84,10 +86,8 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     services,
     firstPrompt: resuming ? (values.last ? positionals[0] : positionals[1]) ?? null : positionals[0] ?? null,
     exitNow: (code) => processIo.exit(code),
-    onSignal(signal, handler) {
-      process.on(signal, handler);
-      return () => void process.off(signal, handler);
-    },
+    onSignal: subscribeSignal,
+    warnings: routeWarnings,
   });
   return result.code;
 }
@@ -175,7 +175,7 @@ async function resumeRef(
   values: TuiValues,
   positionals: string[],
   place: { home: string; cwd: string; repoRoot: string },
-): Promise<SessionRef | 'cancelled'> {
+): Promise<SessionRef | 'cancelled' | { stopped: number }> {
   if (values.last) {
     if (positionals.length > 1) throw new UsageError('resume --last takes at most one prompt: quote it');
     return { type: 'last', cwd: place.cwd };
@@ -189,8 +189,9 @@ async function resumeRef(
   }
   const io = processTerminal();
   processIo.onExit(() => io.restore());
-  const picked = await pickSession(io, choices, { color: colorWanted(process.stdout, process.env), now: Date.now() });
-  return picked === null ? 'cancelled' : { type: 'id', idOrPrefix: picked };
+  const picked = await pickSession(io, choices, { color: colorWanted(process.stdout, process.env), now: Date.now(), onSignal: subscribeSignal });
+  if (picked.type === 'picked') return { type: 'id', idOrPrefix: picked.id };
+  return picked.type === 'cancelled' ? 'cancelled' : { stopped: SIGNAL_CODES[picked.signal] };
 }
 
 function parseTuiArgs(argv: string[]) {
@@ -204,4 +205,9 @@ function parseTuiArgs(argv: string[]) {
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (see keel --help)`);
   }
+}
+
+function subscribeSignal(signal: StopSignal, handler: () => void): () => void {
+  process.on(signal, handler);
+  return () => void process.off(signal, handler);
 }

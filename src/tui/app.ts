@@ -19,6 +19,7 @@ import type { SessionChoice, SessionHandle, SessionServices } from './session-ha
 import { SLASH_COMMANDS, parseSlashCommand } from './slash-commands.ts';
 import { contextLeftPercent, formatTokens, statusLine, type StatusInfo } from './status-line.ts';
 import type { TerminalIo } from './terminal.ts';
+import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import { truncateLine, wrapLines } from './text/wrap.ts';
 import { TranscriptView } from './transcript.ts';
@@ -37,6 +38,8 @@ export interface TuiOptions {
   firstPrompt?: string | null;
   /** Subscribes to stop signals; returns the unsubscribe function. */
   onSignal?: (signal: StopSignal, handler: () => void) => () => void;
+  /** Called once the UI is up with a function that shows a warning in it; returns the unsubscribe function. */
+  warnings?: (show: (text: string) => void) => () => void;
   /** Leaves at once (Ctrl+C while quitting waits on the engine): the caller stops every process keel started. */
   exitNow?: (code: number) => never;
   now?: () => number;
@@ -59,7 +62,8 @@ const ESCAPE_WAIT_MS = 30;
 /** At most one frame per this many milliseconds: streaming thousands of deltas a second costs ~60 frames. */
 const FRAME_MS = 16;
 
-const SIGNAL_CODES: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+/** Exit codes after a stop signal (128 + its number), as shells report them. */
+export const SIGNAL_CODES: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 const APPROVAL_PRESETS: ReadonlyArray<{ label: string; detail: string; approval: AskForApproval; sandbox: SandboxPolicy }> = [
   { label: 'Read only', detail: 'reads freely, asks before anything that could change something', approval: 'on-request', sandbox: { type: 'read-only' } },
@@ -89,7 +93,11 @@ class TuiApp {
   /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
   private readonly queued: string[] = [];
   private quitArmed = false;
+  /** Counts edits, so that a recalled prompt arriving after the person typed on does not overwrite their text. */
+  private recallGeneration = 0;
   private quitting = false;
+  /** The terminal has been given back: nothing may be drawn any more. */
+  private closed = false;
   private status: StatusInfo & { providerId: string; sessionId: string };
   /** The latest cumulative diff of each task, keyed by the task's submission id, for /diff. */
   private readonly diffs = new Map<string, string>();
@@ -136,6 +144,9 @@ class TuiApp {
         this.render();
       }),
     );
+    this.unsubscribe.push(io.onClose(() => void this.quit(SIGNAL_CODES.SIGHUP)));
+    const offWarnings = this.options.warnings?.((text) => this.note(`warning: ${text}`, 'yellow'));
+    if (offWarnings) this.unsubscribe.push(offWarnings);
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const off = this.options.onSignal?.(signal, () => this.onSignal(signal));
       if (off) this.unsubscribe.push(off);
@@ -179,6 +190,7 @@ class TuiApp {
       this.transcript.apply({ type: 'turn_aborted', reason: 'interrupted' });
     }
     this.taskStartedAt = null;
+    this.updateTicking();
     this.transcript.commitLines([
       notice(
         handle.midTask
@@ -194,9 +206,14 @@ class TuiApp {
     const replayed = handle.replay.length > 0;
     for await (const event of handle.agent.events) {
       if (this.handle !== handle) continue;
-      // A resumed session's header was shown before its transcript.
-      if (!(replayed && event.msg.type === 'session_configured')) this.transcript.apply(event.msg);
-      this.track(event.msg, event);
+      try {
+        // A resumed session's header was shown before its transcript.
+        if (!(replayed && event.msg.type === 'session_configured')) this.transcript.apply(event.msg);
+        this.track(event.msg, event);
+      } catch (error) {
+        // A bug in drawing one event must not end the session: the engine and the log go on regardless.
+        this.transcript.commitLines([notice(`keel could not display a ${event.msg.type} event: ${(error as Error).message}`, 'red')]);
+      }
       this.screen.commit(this.transcript.takeCommitted());
       this.scheduleRender();
     }
@@ -235,7 +252,11 @@ class TuiApp {
       }
       case 'exec_approval_request':
       case 'apply_patch_approval_request':
-        if (event !== null) this.approvals.push(msg);
+        if (event === null) break;
+        // Printed whole into the transcript, however long: a person must see all of what they approve. The live
+        // area then only asks.
+        this.transcript.commitLines(approvalLines(msg, this.status.cwd));
+        this.approvals.push(msg);
         break;
       case 'token_count':
         if (msg.info !== null) {
@@ -277,7 +298,10 @@ class TuiApp {
       this.note(`could not open ${what}: ${(error as Error).message}`, 'red');
       return;
     }
+    // keel is leaving (a signal, a closed terminal): the session opened meanwhile is closed again, not shown.
+    if (this.quitting) return discard(next);
     await this.endSession();
+    if (this.quitting) return discard(next);
     this.approvals.length = 0;
     this.queued.length = 0;
     this.mode = { type: 'compose' };
@@ -318,12 +342,20 @@ class TuiApp {
       this.screen.redrawAll();
       return;
     }
-    if (this.approvals.length > 0) return this.approvalKey(key);
+    if (this.approvals.length > 0) {
+      const decision = approvalDecision(key);
+      // Answer keys count only on an empty prompt: letters of a message being typed must never approve anything.
+      if (decision === 'abort' || (decision !== null && this.composer.isEmpty())) return this.answerApproval(decision);
+      if (this.mode.type === 'compose') this.composeKey(key);
+      return;
+    }
     switch (this.mode.type) {
       case 'picker':
         return this.pickerKey(key, this.mode);
       case 'busy':
+        // While a session opens, typing goes on; only sending waits.
         if (isCtrlC) this.interruptOrQuit();
+        else if (!(key.kind === 'key' && key.name === 'enter')) this.composeKey(key);
         return;
       case 'compose':
         return this.composeKey(key);
@@ -332,6 +364,8 @@ class TuiApp {
 
   private composeKey(key: Key): void {
     const composer = this.composer;
+    // Any key but a recall key makes an answer still on its way from the history file stale.
+    if (!isRecallKey(key)) this.recallGeneration += 1;
     if (key.kind === 'text' || key.kind === 'paste') {
       composer.insert(key.text);
       this.recall.reset();
@@ -431,14 +465,16 @@ class TuiApp {
   }
 
   private async recallOlder(): Promise<void> {
+    const generation = this.recallGeneration;
     const text = await this.recall.older(this.composer.text);
-    if (text !== null) this.composer.setText(text);
+    if (text !== null && generation === this.recallGeneration) this.composer.setText(text);
     this.render();
   }
 
   private async recallNewer(): Promise<void> {
+    const generation = this.recallGeneration;
     const text = await this.recall.newer();
-    if (text !== null) this.composer.setText(text);
+    if (text !== null && generation === this.recallGeneration) this.composer.setText(text);
     this.render();
   }
 
@@ -465,9 +501,7 @@ class TuiApp {
     this.submit({ type: 'interrupt' });
   }
 
-  private approvalKey(key: Key): void {
-    const decision = approvalDecision(key);
-    if (decision === null) return;
+  private answerApproval(decision: ReviewDecision): void {
     const request = this.approvals.shift()!;
     this.submit(
       request.type === 'exec_approval_request'
@@ -595,7 +629,7 @@ class TuiApp {
       ['Context', s.contextUsed !== null && s.contextWindow !== null ? `${contextLeftPercent(s.contextUsed, s.contextWindow)}% left of ${formatTokens(s.contextWindow)}` : 'window unknown'],
     ];
     const lines: Line[] = [{ spans: [span('Status', { bold: true })] }];
-    for (const [label, value] of rows) lines.push({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(value)], indent: 15 });
+    for (const [label, value] of rows) lines.push({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: 15 });
     this.commitNotice(lines);
   }
 
@@ -622,6 +656,12 @@ class TuiApp {
   // ---- quitting -------------------------------------------------------------------------------------------------
 
   private onSignal(signal: StopSignal): void {
+    if (this.quitting && signal !== 'SIGINT') {
+      // Asked to stop again while saving: leave now (every record is already on disk).
+      this.shutdownUi();
+      this.options.exitNow?.(SIGNAL_CODES[signal]);
+      return;
+    }
     if (signal === 'SIGINT') {
       this.onKey({ kind: 'key', name: 'c', ctrl: true, alt: false, shift: false });
       this.render();
@@ -639,6 +679,10 @@ class TuiApp {
     try {
       await this.endSession();
     } finally {
+      // What arrived while saving (the end of an interrupted answer, the stop lines) is drawn before leaving.
+      this.screen.commit(this.transcript.takeCommitted());
+      this.screen.setLive([], null);
+      this.screen.render();
       this.shutdownUi();
       const id = this.handle.agent.sessionId;
       this.options.io.write(`Session saved. Resume it with: keel resume ${id}\r\n`);
@@ -647,6 +691,7 @@ class TuiApp {
   }
 
   private shutdownUi(): void {
+    this.closed = true;
     for (const timer of [this.renderTimer, this.escapeTimer, this.tickTimer]) if (timer !== null) clearTimeout(timer);
     this.renderTimer = this.escapeTimer = this.tickTimer = null;
     for (const off of this.unsubscribe.splice(0)) off();
@@ -667,7 +712,7 @@ class TuiApp {
   }
 
   private scheduleRender(): void {
-    if (this.renderTimer !== null || this.quitting) return;
+    if (this.renderTimer !== null || this.closed) return;
     const wait = Math.max(0, this.lastFrame + FRAME_MS - this.now());
     this.renderTimer = setTimeout(() => {
       this.renderTimer = null;
@@ -676,6 +721,7 @@ class TuiApp {
   }
 
   private render(): void {
+    if (this.closed) return;
     if (this.renderTimer !== null) {
       clearTimeout(this.renderTimer);
       this.renderTimer = null;
@@ -692,7 +738,12 @@ class TuiApp {
 
     const approval = this.approvals[0];
     if (approval !== undefined) {
-      bottom.push(...this.approvalBlock(approval, width, Math.max(3, room - 2)));
+      bottom.push(...wrapLines(this.approvalPrompt(approval), width));
+      if (!this.composer.isEmpty()) {
+        const input = this.composerRows(width, Math.max(1, Math.min(Math.floor(height / 3), room - 4)));
+        cursor = { row: bottom.length + input.cursorRow, col: input.cursorCol };
+        bottom.push(...input.rows);
+      }
     } else if (this.mode.type === 'picker') {
       bottom.push(...this.mode.picker.render(width, Math.max(3, Math.min(14, room - 2))));
     } else if (this.mode.type === 'busy') {
@@ -728,9 +779,14 @@ class TuiApp {
     return { rows, cursorRow: layout.cursorRow - first, cursorCol: layout.cursorCol + 2 };
   }
 
-  private approvalBlock(request: ApprovalRequest, width: number, maxRows: number): Line[] {
-    const body = wrapLines(approvalLines(request, this.status.cwd), width);
+  /** The question under the request printed above it, and how to answer (or why answering waits). */
+  private approvalPrompt(request: ApprovalRequest): Line[] {
     const more = this.approvals.length > 1 ? ` (${this.approvals.length - 1} more waiting)` : '';
+    const question = request.type === 'exec_approval_request' ? 'Run the command above?' : 'Apply the patch above?';
+    const title: Line = { spans: [span(`↑ ${question}${more}`, { bold: true, color: 'yellow' })] };
+    if (!this.composer.isEmpty()) {
+      return [title, { spans: [span('to answer, send your message first (Enter queues it) or clear it (Ctrl+U); Esc aborts the task', { dim: true })] }];
+    }
     const choices: Line = {
       spans: [
         span('y', { bold: true, color: 'green' }),
@@ -740,11 +796,10 @@ class TuiApp {
         span('n', { bold: true, color: 'red' }),
         span(' deny · '),
         span('Esc', { bold: true, color: 'yellow' }),
-        span(` abort the task${more}`),
+        span(' abort the task'),
       ],
     };
-    const shown = body.length > maxRows - 1 ? [...body.slice(0, maxRows - 2), { spans: [span(`… ${body.length - maxRows + 2} more lines`, { dim: true })] }] : body;
-    return [...shown, ...wrapLines([choices], width)];
+    return [title, choices];
   }
 
   private hintLine(): Line {
@@ -759,6 +814,11 @@ class TuiApp {
     }
     return { spans: [span('Enter send · Ctrl+J new line · ↑ history · /help commands · Ctrl+D quit', { dim: true })] };
   }
+}
+
+function isRecallKey(key: Key): boolean {
+  if (key.kind !== 'key' || key.alt || key.shift) return false;
+  return key.ctrl ? key.name === 'p' || key.name === 'n' : key.name === 'up' || key.name === 'down';
 }
 
 function approvalDecision(key: Key): ReviewDecision | null {
@@ -792,8 +852,9 @@ function decisionLine(decision: ReviewDecision, what: 'command' | 'patch'): Line
   }
 }
 
+/** A line of the UI's own; its text may quote a file, a log or an error, so it is made safe to draw. */
 function notice(text: string, color: 'red' | 'yellow' | 'cyan' | 'green' | null): Line {
-  return { spans: [span(text, color === null ? undefined : { color })], indent: 2 };
+  return { spans: [span(sanitize(text), color === null ? undefined : { color })], indent: 2 };
 }
 
 function helpText(): string {
@@ -806,3 +867,13 @@ function helpText(): string {
     'Ctrl+C clears the prompt, twice on an empty prompt quits · Ctrl+D quits · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Ctrl+L redraw',
   ].join('\n');
 }
+
+/** Closes a session that was opened but will not be shown. */
+async function discard(handle: SessionHandle): Promise<void> {
+  handle.agent.submit({ type: 'shutdown' });
+  for await (const _event of handle.agent.events) {
+    // Drained only so that the engine finishes and flushes.
+  }
+  await handle.close();
+}
+

@@ -11,8 +11,8 @@ import { span, type Line } from './text/styled.ts';
 
 export type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'>;
 
-/** Lines of a changed file's diff shown in a patch approval. */
-const PATCH_FILE_LINES = 40;
+/** A person must see all they approve: no file of a patch is cut short. */
+const PATCH_FILE_LINES = Number.POSITIVE_INFINITY;
 
 export function approvalLines(request: ApprovalRequest, cwd: string): Line[] {
   if (request.type === 'exec_approval_request') {

@@ -16,41 +16,60 @@ export function sessionPicker(choices: readonly SessionChoice[], now: number): P
   return new Picker<string>('Resume a session of this repository', items, 'no other session was started here yet');
 }
 
-/** Resolves with the chosen session's id, or null when the person cancelled (Esc, Ctrl+C). */
-export function pickSession(io: TerminalIo, choices: readonly SessionChoice[], options: { color: boolean; now: number }): Promise<string | null> {
+export type PickOutcome = { type: 'picked'; id: string } | { type: 'cancelled' } | { type: 'stopped'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' };
+
+export interface PickSessionOptions {
+  color: boolean;
+  now: number;
+  /** Subscribes to stop signals; returns the unsubscribe function. */
+  onSignal?: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', handler: () => void) => () => void;
+}
+
+/**
+ * Resolves with the chosen session, `cancelled` (Esc, Ctrl+C), or `stopped` by a signal or a closed terminal; in
+ * every case the terminal is given back first.
+ */
+export function pickSession(io: TerminalIo, choices: readonly SessionChoice[], options: PickSessionOptions): Promise<PickOutcome> {
   const picker = sessionPicker(choices, options.now);
   const screen = new Screen(io, options.color);
   const keys = new KeyParser();
   return new Promise((resolve) => {
     let escapeTimer: NodeJS.Timeout | null = null;
+    let finished = false;
     const draw = (): void => {
+      if (finished) return;
       screen.setLive(picker.render(screen.columns, Math.min(16, screen.rows - 1)), null);
       screen.render();
     };
-    const done = (id: string | null): void => {
+    const done = (outcome: PickOutcome): void => {
+      if (finished) return;
+      finished = true;
       if (escapeTimer !== null) clearTimeout(escapeTimer);
-      offData();
-      offResize();
+      for (const off of subscriptions) off();
       screen.clearLive();
       io.restore();
-      resolve(id);
+      resolve(outcome);
     };
     const handle = (key: ReturnType<KeyParser['feed']>[number]): boolean => {
       const outcome = picker.handle(key);
       if (outcome.type === 'open') return false;
-      done(outcome.type === 'picked' ? outcome.value : null);
+      done(outcome.type === 'picked' ? { type: 'picked', id: outcome.value } : { type: 'cancelled' });
       return true;
     };
-    const offData = io.onData((data) => {
-      if (escapeTimer !== null) clearTimeout(escapeTimer);
-      for (const key of keys.feed(data)) if (handle(key)) return;
-      if (keys.pending) escapeTimer = setTimeout(() => keys.flush().some(handle) || draw(), 30);
-      draw();
-    });
-    const offResize = io.onResize(() => {
-      screen.resize();
-      draw();
-    });
+    const subscriptions = [
+      io.onData((data) => {
+        if (escapeTimer !== null) clearTimeout(escapeTimer);
+        for (const key of keys.feed(data)) if (handle(key)) return;
+        if (keys.pending) escapeTimer = setTimeout(() => keys.flush().some(handle) || draw(), 30);
+        draw();
+      }),
+      io.onResize(() => {
+        screen.resize();
+        draw();
+      }),
+      io.onClose(() => done({ type: 'stopped', signal: 'SIGHUP' })),
+      ...(['SIGINT', 'SIGTERM', 'SIGHUP'] as const).flatMap((signal) => options.onSignal?.(signal, () => done({ type: 'stopped', signal })) ?? []),
+    ];
     io.enter();
     draw();
   });

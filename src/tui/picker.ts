@@ -1,4 +1,5 @@
 /** A list to choose one item from (the /resume picker, the /approvals presets): arrows move, Enter picks, Esc cancels. */
+import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import { truncateLine } from './text/wrap.ts';
 import type { Key } from './input/keys.ts';
@@ -65,8 +66,9 @@ export class Picker<T> {
         const item = this.items[index]!;
         const chosen = index === this.selected;
         const spans = [span(`${chosen ? '›' : ' '} ${index < 9 ? `${index + 1}. ` : '   '}`, chosen ? { color: 'cyan' } : undefined)];
-        spans.push(span(item.label, chosen ? { bold: true, color: 'cyan' } : undefined));
-        if (item.detail) spans.push(span(`  ${item.detail}`, { dim: true }));
+        // Labels come from logs and prompts: made safe to draw.
+        spans.push(span(sanitize(item.label), chosen ? { bold: true, color: 'cyan' } : undefined));
+        if (item.detail) spans.push(span(`  ${sanitize(item.detail)}`, { dim: true }));
         rows.push(truncateLine({ spans }, width));
       }
     }

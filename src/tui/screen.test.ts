@@ -145,6 +145,22 @@ describe('Screen', () => {
     expect(shown.every((row) => row.length <= 20)).toBe(true);
   });
 
+  it('does not reprint the transcript into the scrollback when a resize leaves no room for it', async () => {
+    const h = new Harness(30, 10);
+    const screen = new Screen(h.output, false);
+    for (let index = 0; index < 250; index++) screen.commit(rows(`old line ${index}`));
+    screen.setLive(rows('1', '2', '3', '4', '5', '6', '7', '8', '› '), { row: 8, col: 2 });
+    screen.render();
+    h.resize(30, 5);
+    screen.resize();
+    screen.setLive(rows('1', '2', '3', '4', '5', '6', '7', '8', '› '), { row: 8, col: 2 });
+    screen.render();
+    const all = await h.all();
+    expect(all.filter((row) => row === 'old line 0')).toHaveLength(1);
+    expect(all.filter((row) => row === 'old line 249')).toHaveLength(1);
+    expect(await h.screen()).toEqual(['6', '7', '8', '›', '']);
+  });
+
   it('writes colour only when asked to', () => {
     const plain = new Harness(20, 5);
     const noColor = new Screen(plain.output, false);

@@ -40,6 +40,8 @@ export class Screen {
   private live: Line[] = [];
   private cursor: LiveCursor | null = null;
   private width: number;
+  /** Set by a resize: the next frame redraws the whole screen. */
+  private reflow = false;
 
   constructor(
     private readonly out: ScreenOutput,
@@ -75,14 +77,17 @@ export class Screen {
   /** Writes one frame: pending commits, then the live rows that changed. */
   render(): void {
     const rows = this.live.map((row) => lineToAnsi(row, this.color));
-    let out = SYNC_BEGIN + HIDE_CURSOR + this.toLiveStart();
-    if (this.pendingCommits.length > 0) {
-      out += CLEAR_BELOW;
+    let out = SYNC_BEGIN + HIDE_CURSOR;
+    if (this.reflow) {
+      out += this.reflowed();
+      out += this.drawAll(rows);
+    } else if (this.pendingCommits.length > 0) {
+      out += this.toLiveStart() + CLEAR_BELOW;
       for (const row of wrapLines(this.pendingCommits, this.width)) out += `${lineToAnsi(row, this.color)}\r\n`;
       this.pendingCommits = [];
       out += this.drawAll(rows);
     } else {
-      out += this.drawChanged(rows);
+      out += this.toLiveStart() + this.drawChanged(rows);
     }
     this.drawn = rows;
     out += this.placeCursor(rows.length);
@@ -91,24 +96,28 @@ export class Screen {
 
   /**
    * After a resize the terminal may have re-wrapped what was on the screen, so the live area's position is no
-   * longer known: the screen is cleared and redrawn from the recent committed lines, wrapped to the new width.
+   * longer known: the next frame clears the screen and redraws it from the recent committed lines, wrapped to the
+   * new width, above the new live area.
    */
   resize(): void {
     this.width = Math.max(1, this.out.columns());
-    const room = Math.max(0, this.rows - 1 - this.live.length);
-    const tail = wrapLines(this.recentCommits.slice(-REFLOW_TAIL_LINES), this.width).slice(-room);
-    let out = `${SYNC_BEGIN}${HIDE_CURSOR}\u001b[H\u001b[2J`;
-    for (const row of tail) out += `${lineToAnsi(row, this.color)}\r\n`;
-    this.pendingCommits = [];
-    this.drawn = [];
-    this.cursorRow = 0;
-    this.out.write(out + SYNC_END);
+    this.reflow = true;
   }
 
   /** Clears the whole screen and redraws (Ctrl+L). */
   redrawAll(): void {
-    this.resize();
+    this.reflow = true;
     this.render();
+  }
+
+  private reflowed(): string {
+    this.reflow = false;
+    this.pendingCommits = [];
+    const room = Math.max(0, this.rows - 1 - this.live.length);
+    const tail = room === 0 ? [] : wrapLines(this.recentCommits.slice(-REFLOW_TAIL_LINES), this.width).slice(-room);
+    let out = '\u001b[H\u001b[2J';
+    for (const row of tail) out += `${lineToAnsi(row, this.color)}\r\n`;
+    return out;
   }
 
   /** Erases the live area and leaves the cursor at its first row, so whatever is printed next follows the transcript. */

@@ -1,5 +1,6 @@
 /** The bottom line: model, directory, approval and sandbox mode, tokens used and context left. */
 import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
+import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import { truncateLine } from './text/wrap.ts';
 
@@ -42,7 +43,7 @@ export function statusLine(info: StatusInfo, width: number, home: string | undef
   const parts = [info.model, shortPath(info.cwd, home), `${info.approval} · ${info.sandbox.type}`];
   if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
   if (info.contextUsed !== null && info.contextWindow !== null) parts.push(`${contextLeftPercent(info.contextUsed, info.contextWindow)}% context left`);
-  return truncateLine({ spans: [span(parts.join(' · '), { dim: true })] }, width);
+  return truncateLine({ spans: [span(sanitize(parts.join(' · ')), { dim: true })] }, width);
 }
 
 /** "5m ago", for lists of sessions. */

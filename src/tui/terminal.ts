@@ -12,6 +12,8 @@ export interface TerminalIo {
   /** Subscribes to input (decoded UTF-8); returns the unsubscribe function. */
   onData(handler: (data: string) => void): () => void;
   onResize(handler: () => void): () => void;
+  /** The terminal went away (its window closed: input ended or failed); returns the unsubscribe function. */
+  onClose(handler: () => void): () => void;
   /** Raw mode and the UI's terminal modes on. */
   enter(): void;
   /** Everything `enter` changed, back as it was. Idempotent. */
@@ -39,6 +41,19 @@ export function processTerminal(): TerminalIo {
     onResize(handler) {
       stdout.on('resize', handler);
       return () => void stdout.off('resize', handler);
+    },
+    onClose(handler) {
+      // Without this, an idle keel whose window closes just runs out of things to wait for and exits unsaved.
+      let told = false;
+      const once = (): void => {
+        if (told) return;
+        told = true;
+        handler();
+      };
+      for (const event of ['end', 'close', 'error'] as const) stdin.on(event, once);
+      return () => {
+        for (const event of ['end', 'close', 'error'] as const) stdin.off(event, once);
+      };
     },
     enter() {
       if (entered) return;

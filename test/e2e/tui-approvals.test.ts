@@ -5,12 +5,12 @@
  * keel runs with `-a untrusted --dangerously-bypass-sandbox`: every command not known to be read-only is asked
  * about, and none depends on bubblewrap being installed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callIndex, functionCallOutput, outputIndex, outputText, userMessageTexts } from '../../src/scripted/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
-import { APPROVAL_CHOICES, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, outputLine, tuiPlace } from '../support/keel-tui.ts';
+import { APPROVAL_CHOICES, APPROVAL_QUESTION, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, outputLine, tuiPlace } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 
@@ -26,6 +26,7 @@ function touchCommand(file: string): string[] {
 async function waitForQuestion(keel: PtyKeel, command: string): Promise<void> {
   await keel.waitFor('Run this command?');
   await keel.waitFor(command);
+  await keel.waitFor(APPROVAL_QUESTION);
   await keel.waitFor(APPROVAL_CHOICES);
   await keel.waitFor('keel is waiting for your answer');
 }
@@ -49,7 +50,7 @@ describe('keel UI: approvals', () => {
     await keel.waitFor(/✓ exit 0 · \d+\.\ds/);
     await keel.waitFor('The file is there.');
     await keel.waitFor(IDLE_PROMPT);
-    expect(keel.screen()).not.toContain('Run this command?');
+    expect(keel.screen()).not.toContain(APPROVAL_QUESTION);
     expect(existsSync(join(cwd, 'yes.txt'))).toBe(true);
 
     const [, second] = await server.waitForRequests(2);
@@ -75,8 +76,8 @@ describe('keel UI: approvals', () => {
     // A new task in the same session: the identical command runs without a question.
     keel.type('do it again');
     keel.press('enter');
-    await keel.waitFor((screen) => screen.includes('Second run done.') || screen.includes('Run this command?'));
-    expect(keel.screen()).not.toContain('Run this command?');
+    await keel.waitFor((screen) => screen.includes('Second run done.') || screen.includes(APPROVAL_QUESTION));
+    expect(keel.screen()).not.toContain(APPROVAL_QUESTION);
     await keel.waitFor(IDLE_PROMPT);
     const history = keel.history();
     expect(occurrences(history, '✓ command approved')).toBe(1);
@@ -120,7 +121,7 @@ describe('keel UI: approvals', () => {
     await keel.waitFor('⏹ command not approved: stopping the task');
     await keel.waitFor(INTERRUPTED);
     await keel.waitFor(IDLE_PROMPT);
-    expect(keel.screen()).not.toContain('Run this command?');
+    expect(keel.screen()).not.toContain(APPROVAL_QUESTION);
     expect(existsSync(join(cwd, 'abort.txt'))).toBe(false);
     // The task ended without asking the model again.
     expect(server.requests).toHaveLength(1);
@@ -132,5 +133,53 @@ describe('keel UI: approvals', () => {
     expect(outputIndex(second!, 'call_esc')).toBe(callIndex(second!, 'call_esc') + 1);
     expect(outputText(functionCallOutput(second!, 'call_esc'))).toBe('aborted by user');
     expect(userMessageTexts(second!).at(-1)).toBe('ok, leave it');
+  });
+
+  it('letters of a message being typed never answer a question that appears meanwhile', async () => {
+    const { cwd } = tuiPlace();
+    const gate = join(cwd, 'gate');
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: ['bash', '-c', `while [ ! -e ${gate} ]; do sleep 0.02; done; echo gate-open`] }, 'call_wait')),
+      respond(functionCall('shell', { command: touchCommand('typed.txt') }, 'call_typed')),
+      respond(text('Made it.')),
+    ]);
+    const keel = ptys.start([...ASKING, 'wait, then make typed.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'while [ ! -e');
+    keel.type('y');
+    await keel.waitFor(/running \d+s · Ctrl\+C to stop/);
+
+    // The person starts a message while the first command runs; the next question arrives in the middle of it.
+    keel.type('now ');
+    await keel.waitFor('↳ now');
+    writeFileSync(gate, '');
+    await keel.waitFor('↑ Run the command above?');
+    await keel.waitFor('to answer, send your message first');
+    keel.type('add tests');
+    await keel.waitFor('↳ now add tests');
+    // None of those letters ("n", "a") answered it: nothing ran, the model was not asked again.
+    expect(existsSync(join(cwd, 'typed.txt'))).toBe(false);
+    expect(server.requests).toHaveLength(2);
+    expect(keel.history()).not.toContain('✗ command denied');
+
+    // Cleared, the prompt is empty again and "y" answers.
+    keel.press('ctrl-u');
+    await keel.waitFor(APPROVAL_CHOICES);
+    keel.type('y');
+    await keel.waitFor('Made it.');
+    expect(existsSync(join(cwd, 'typed.txt'))).toBe(true);
+  });
+
+  it('a long command is shown whole before it is approved, even taller than the screen', async () => {
+    const { cwd } = tuiPlace();
+    const script = [...Array.from({ length: 30 }, (_, index) => `echo step-${index}`), 'touch long.txt', 'echo LAST-LINE-OF-SCRIPT'].join('\n');
+    const server = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', script] }, 'call_long_script')), respond(text('Ran it.'))]);
+    const keel = ptys.start([...ASKING, 'run the script'], { cwd, env: modelEnv(server.url) });
+    await keel.waitFor(APPROVAL_CHOICES);
+    // Every line is in the transcript (the scrollback), the last one included.
+    await keel.waitFor('LAST-LINE-OF-SCRIPT', { history: true });
+    expect(keel.history()).toContain('echo step-0');
+    keel.type('n');
+    await keel.waitFor('Ran it.');
+    expect(existsSync(join(cwd, 'long.txt'))).toBe(false);
   });
 });

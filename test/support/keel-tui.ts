@@ -14,6 +14,8 @@ export const IDLE_PROMPT = '› ask keel to do something, or /help';
 export const WORKING = /● working \d+s · Esc or Ctrl\+C to interrupt/;
 export const INTERRUPTED = '⏹ Interrupted — running commands were stopped; tell keel what to do next.';
 export const QUIT_HINT = 'Press Ctrl+C again to quit';
+/** The question in the live area while an approval waits (the request itself is printed above it and stays). */
+export const APPROVAL_QUESTION = '↑ Run the command above?';
 export const APPROVAL_CHOICES = 'y approve · a approve for this session · n deny · Esc abort the task';
 /** The sequences the UI writes when it takes the terminal (bracketed paste on, kitty keyboard protocol pushed). */
 export const ENTER_SEQUENCES = '\u001b[?2004h\u001b[>1u';
