@@ -101,6 +101,7 @@ In the UI:
   Up/Down recall earlier prompts · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Alt+Left/Right by word
   Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
   Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
+  Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
   Approvals: y approve · a approve for this session · n deny · Esc abort the task
   /new /resume /status /model NAME /approvals /diff /help /quit`;
 

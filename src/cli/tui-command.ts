@@ -88,6 +88,7 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     exitNow: (code) => processIo.exit(code),
     onSignal: subscribeSignal,
     warnings: routeWarnings,
+    suspend: suspendProcess,
   });
   return result.code;
 }
@@ -211,3 +212,19 @@ function subscribeSignal(signal: StopSignal, handler: () => void): () => void {
   process.on(signal, handler);
   return () => void process.off(signal, handler);
 }
+
+/** Stops keel like a shell's Ctrl+Z (raw mode keeps the terminal from sending the signal itself). */
+function suspendProcess(resume: () => void): void {
+  let resumed = false;
+  const once = (): void => {
+    if (resumed) return;
+    resumed = true;
+    process.off('SIGCONT', once);
+    resume();
+  };
+  process.on('SIGCONT', once);
+  process.kill(process.pid, 'SIGTSTP');
+  // Without job control (no shell waiting to continue it) the stop is discarded: then keel simply goes on.
+  setTimeout(once, 100);
+}
+

@@ -38,6 +38,11 @@ export interface TuiOptions {
   firstPrompt?: string | null;
   /** Subscribes to stop signals; returns the unsubscribe function. */
   onSignal?: (signal: StopSignal, handler: () => void) => () => void;
+  /**
+   * Stops keel as a shell's Ctrl+Z does (the terminal is already given back) and calls `resume` once it runs again.
+   * Absent: Ctrl+Z does nothing.
+   */
+  suspend?: (resume: () => void) => void;
   /** Called once the UI is up with a function that shows a warning in it; returns the unsubscribe function. */
   warnings?: (show: (text: string) => void) => () => void;
   /** Leaves at once (Ctrl+C while quitting waits on the engine): the caller stops every process keel started. */
@@ -342,6 +347,7 @@ class TuiApp {
       this.screen.redrawAll();
       return;
     }
+    if (key.kind === 'key' && key.ctrl && key.name === 'z') return this.suspend();
     if (this.approvals.length > 0) {
       const decision = approvalDecision(key);
       // Answer keys count only on an empty prompt: letters of a message being typed must never approve anything.
@@ -483,6 +489,20 @@ class TuiApp {
     if (!text.startsWith('/') || text.includes(' ')) return;
     const matches = SLASH_COMMANDS.filter((command) => command.name.startsWith(text.slice(1)));
     if (matches.length === 1) this.composer.setText(`/${matches[0]!.name} `);
+  }
+
+  /** Ctrl+Z: the terminal goes back to the shell while keel is stopped; tasks keep their state and go on after. */
+  private suspend(): void {
+    const { suspend, io } = this.options;
+    if (suspend === undefined) return;
+    this.screen.clearLive();
+    io.restore();
+    suspend(() => {
+      if (this.closed) return;
+      io.enter();
+      this.screen.redrawAll();
+      this.render();
+    });
   }
 
   private interruptOrQuit(): void {
@@ -656,8 +676,9 @@ class TuiApp {
   // ---- quitting -------------------------------------------------------------------------------------------------
 
   private onSignal(signal: StopSignal): void {
-    if (this.quitting && signal !== 'SIGINT') {
-      // Asked to stop again while saving: leave now (every record is already on disk).
+    if (this.quitting && signal === 'SIGTERM') {
+      // Asked again to stop while saving: leave now (every record is already on disk). A hang-up is not a second
+      // request: it comes with the closed input that started the quit.
       this.shutdownUi();
       this.options.exitNow?.(SIGNAL_CODES[signal]);
       return;
@@ -864,7 +885,8 @@ function helpText(): string {
     'Commands:',
     ...commands,
     'Keys: Enter send · Shift+Enter or Ctrl+J new line · ↑/↓ recall earlier prompts · Esc or Ctrl+C interrupt a running task ·',
-    'Ctrl+C clears the prompt, twice on an empty prompt quits · Ctrl+D quits · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Ctrl+L redraw',
+    'Ctrl+C clears the prompt, twice on an empty prompt quits · Ctrl+D quits · Ctrl+A/E line start/end · Ctrl+U/K/W delete ·',
+    'Ctrl+L redraw · Ctrl+Z suspend',
   ].join('\n');
 }
 
