@@ -68,6 +68,21 @@ describe('sanitize', () => {
     expect(sanitize(`50%\r${ESC}[K60%`)).toBe('60%');
   });
 
+  it('shows bidirectional controls as U+FFFD, so that text cannot be drawn reordered', () => {
+    // "Trojan Source": with RLO the terminal would draw the rest of the command backwards.
+    expect(sanitize('rm -rf \u202e/ ; echo safe')).toBe('rm -rf \ufffd/ ; echo safe');
+    const controls = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+    for (const control of controls) expect(sanitize(`a${control}b`), control.codePointAt(0)!.toString(16)).toBe('a\ufffdb');
+    expect(sanitize('\u2067\u2066x\u2069\u2069')).toBe('\ufffd\ufffdx\ufffd\ufffd');
+    // Neighbours that are not bidi controls are left alone: zero-width joiner, Arabic and Hebrew letters.
+    expect(sanitize('👨\u200d👩 שלום مرحبا \u200d')).toBe('👨\u200d👩 שלום مرحبا \u200d');
+  });
+
+  it('replaces bidi controls along with the other clean-ups, before measuring for tabs', () => {
+    expect(sanitize(`${ESC}[31m\u202eab${ESC}[0m\tc`)).toBe('\ufffdab     c');
+    expect(sanitizeLines('ok\n\u2066x\u2069\n')).toEqual(['ok', '\ufffdx\ufffd']);
+  });
+
   it('expands tabs to the next multiple of eight columns', () => {
     expect(sanitize('\tx')).toBe('        x');
     expect(sanitize('ab\tc')).toBe('ab      c');

@@ -1,7 +1,9 @@
 /**
  * Makes untrusted text (command output, model text, file names) safe to draw. Anything that could move the cursor,
  * change colours, set the window title, write the clipboard or otherwise talk to the terminal is removed, so that
- * whatever a command prints can only ever show up as plain characters inside the row it was given.
+ * whatever a command prints can only ever show up as plain characters inside the row it was given. Bidirectional
+ * formatting characters, which a terminal that does bidi would obey by drawing the text around them reordered (the
+ * "Trojan Source" trick: a command that reads differently from what runs), are shown as U+FFFD instead.
  */
 import { textWidth } from './width.ts';
 
@@ -30,12 +32,23 @@ const ESCAPE_SEQUENCE = new RegExp(
  */
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 
+/**
+ * Bidirectional formatting characters: the Arabic letter mark, the left-to-right and right-to-left marks, the
+ * embeddings and overrides with their pop, and the isolates with theirs.
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** What a bidi control is shown as, so that the reader can see that something was there. */
+const REPLACEMENT = '\ufffd';
+
 /** Anything sanitizing might change; text without it is returned as it is. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f]/;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function sanitize(text: string): string {
   if (!UNSAFE.test(text)) return text;
-  const visible = afterCarriageReturn(text.replace(ESCAPE_SEQUENCE, '')).replace(CONTROL, '');
+  const visible = afterCarriageReturn(text.replace(ESCAPE_SEQUENCE, ''))
+    .replace(CONTROL, '')
+    .replace(BIDI_CONTROL, REPLACEMENT);
   return visible.includes('\t') ? expandTabs(visible) : visible;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { charWidth, fitEnd, sliceByWidth, textWidth } from './width.ts';
+import { wrapLine } from './wrap.ts';
 
 const cp = (character: string): number => character.codePointAt(0)!;
 
@@ -46,8 +47,32 @@ describe('textWidth', () => {
     expect(textWidth('hello')).toBe(5);
     expect(textWidth('中文ab')).toBe(6);
     expect(textWidth('e\u0301')).toBe(1);
-    expect(textWidth('👍🏽')).toBe(4); // modifier counted on its own: wider rather than narrower
     expect(textWidth('a😀b')).toBe(4);
+  });
+
+  it('counts a text-default symbol followed by VS16 as a two-column emoji', () => {
+    for (const emoji of ['⚠️', '❤️', '✔️', '☀️', '☺️', '©️']) expect(textWidth(emoji), emoji).toBe(2);
+    expect(textWidth('⚠')).toBe(1); // without VS16 it stays text
+    expect(textWidth('⌚️')).toBe(2); // already wide: VS16 adds nothing
+    expect(textWidth('1️⃣')).toBe(2); // keycap
+    expect(textWidth('x\ufe0f')).toBe(1); // not an emoji: VS16 changes nothing
+    expect(textWidth('\ufe0f')).toBe(0);
+    expect(textWidth('warning ⚠️ here')).toBe(15);
+  });
+
+  it('counts an emoji with a skin-tone modifier as one two-column emoji', () => {
+    expect(textWidth('👍🏽')).toBe(2);
+    expect(textWidth('👋🏻👋🏿')).toBe(4);
+    expect(textWidth('☝🏽')).toBe(2); // a base that is one column on its own
+    expect(textWidth('🏽')).toBe(2); // a modifier alone shows as a colour swatch
+    expect(textWidth('a🏽')).toBe(3); // after a letter it is not a modifier of anything
+  });
+
+  it('counts a pair of regional indicators (a flag) as two columns', () => {
+    expect(textWidth('🇫🇷')).toBe(2);
+    expect(textWidth('🇫🇷🇩🇪🇯🇵')).toBe(6);
+    expect(textWidth('🇫')).toBe(1);
+    expect(textWidth('🇫🇷🇩')).toBe(3);
   });
 });
 
@@ -68,6 +93,56 @@ describe('sliceByWidth', () => {
   it('keeps zero-width marks with their base character', () => {
     expect(sliceByWidth('ae\u0301b', 2)).toEqual({ head: 'ae\u0301', rest: 'b' });
     expect(sliceByWidth('a中\u0301', 2)).toEqual({ head: 'a', rest: '中\u0301' });
+  });
+});
+
+describe('sliceByWidth and fitEnd with emoji', () => {
+  it('never split a base from its VS16 or skin-tone modifier, nor a flag in two', () => {
+    expect(sliceByWidth('a⚠️b', 2)).toEqual({ head: 'a', rest: '⚠️b' });
+    expect(sliceByWidth('a⚠️b', 3)).toEqual({ head: 'a⚠️', rest: 'b' });
+    expect(sliceByWidth('a👍🏽b', 2)).toEqual({ head: 'a', rest: '👍🏽b' });
+    expect(sliceByWidth('a👍🏽b', 3)).toEqual({ head: 'a👍🏽', rest: 'b' });
+    expect(sliceByWidth('🇫🇷🇩🇪', 3)).toEqual({ head: '🇫🇷', rest: '🇩🇪' });
+    expect(sliceByWidth('🇫🇷🇩🇪', 1)).toEqual({ head: '', rest: '🇫🇷🇩🇪' });
+    expect(sliceByWidth('x1️⃣', 2)).toEqual({ head: 'x', rest: '1️⃣' });
+  });
+
+  it('measure what they cut the same as textWidth', () => {
+    const text = 'ok ⚠️ 👍🏽 🇫🇷🇩🇪 ❤️✔️☀️ 1️⃣ 中文 e\u0301 👨‍👩‍👧 🇫 end';
+    for (let width = 0; width <= textWidth(text); width += 1) {
+      const { head, rest } = sliceByWidth(text, width);
+      expect(head + rest).toBe(text);
+      expect(textWidth(head), `width ${width}`).toBeLessThanOrEqual(width);
+      expect(textWidth(head) + textWidth(rest), `width ${width}`).toBe(textWidth(text));
+    }
+  });
+
+  it('keep the rest of a unit with its first character when a row starts inside it', () => {
+    // What wrapping does with a character too wide for a row: it ends the row after the character and its marks.
+    expect(fitEnd('🇫🇷🇩🇪', 2, 0)).toBe(4); // the second half of the first flag
+    expect(fitEnd('🇫🇷🇩🇪', 4, 0)).toBe(4); // a new flag: it does not fit
+    expect(fitEnd('🇫🇷🇩🇪', 6, 0)).toBe(8);
+    expect(fitEnd('👍🏽x', 2, 0)).toBe(4);
+    expect(fitEnd('a🏽x', 1, 0)).toBe(1); // a swatch after a letter stands alone
+    expect(fitEnd('⚠️x', 1, 0)).toBe(2);
+  });
+});
+
+describe('wrapping lines with emoji', () => {
+  it('never splits a base from its VS16 or modifier, nor a flag, and keeps every row within the width', () => {
+    const text = '⚠️❤️👍🏽🇫🇷✔️a☀️🇩🇪👋🏿b';
+    for (const width of [2, 3, 4, 5]) {
+      const rows = wrapLine({ spans: [{ text }] }, width).map((row) => row.spans.map((span) => span.text).join(''));
+      expect(rows.join(''), `width ${width}`).toBe(text);
+      for (const row of rows) {
+        expect(textWidth(row), `${row} in ${width}`).toBeLessThanOrEqual(width);
+        expect(row, `${row} in ${width}`).not.toMatch(/^(?:\ufe0f|\u{1f3fb}|\u{1f3fc}|\u{1f3fd}|\u{1f3fe}|\u{1f3ff})/u);
+      }
+    }
+    const flags = wrapLine({ spans: [{ text: '🇫🇷🇩🇪🇯🇵' }] }, 3).map((row) => row.spans.map((span) => span.text).join(''));
+    expect(flags).toEqual(['🇫🇷', '🇩🇪', '🇯🇵']);
+    const wide = wrapLine({ spans: [{ text: 'ab⚠️' }] }, 3).map((row) => row.spans.map((span) => span.text).join(''));
+    expect(wide).toEqual(['ab', '⚠️']);
   });
 });
 

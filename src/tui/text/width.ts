@@ -1,8 +1,12 @@
 /**
  * How many terminal columns text takes. Widths follow Unicode's East Asian Width property (Wide and Fullwidth count 2)
- * and emoji presentation; combining marks and format characters count 0. Where terminals disagree (emoji sequences,
- * skin-tone modifiers) the count errs on the wide side: a row that comes out a little short is harmless, one that
- * comes out too long makes the terminal wrap it and breaks the layout.
+ * and emoji presentation; combining marks and format characters count 0. Where terminals disagree (emoji ZWJ
+ * sequences) the count errs on the wide side: a row that comes out a little short is harmless, one that comes out too
+ * long makes the terminal wrap it and breaks the layout.
+ *
+ * Text is measured in units of one character plus what a terminal draws together with it as one emoji, two columns
+ * wide: a character followed by VARIATION SELECTOR-16 (`⚠️`, `❤️`), an emoji followed by a skin-tone modifier (`👍🏽`),
+ * and a pair of regional indicators (a flag, `🇫🇷`). `sliceByWidth` and `fitEnd` never cut through such a unit.
  *
  * Control characters are not given a width of their own (they count 1): text is sanitized before it is measured.
  */
@@ -111,14 +115,79 @@ export function charWidth(codePoint: number): 0 | 1 | 2 {
   return ZERO_WIDTH.test(String.fromCodePoint(codePoint)) ? 0 : 1;
 }
 
+const VS16 = 0xfe0f;
+
+/** Characters that VS16 turns into a two-column emoji (`⚠️`, `❤️`, keycap digits). */
+const EMOJI = /^\p{Emoji}$/u;
+
+/** Characters that a skin-tone modifier joins, making one two-column emoji (`👍🏽`, `☝🏽`). */
+const MODIFIER_BASE = /^\p{Emoji_Modifier_Base}$/u;
+
+function isRegionalIndicator(codePoint: number): boolean {
+  return codePoint >= 0x1f1e6 && codePoint <= 0x1f1ff;
+}
+
+function isSkinTone(codePoint: number): boolean {
+  return codePoint >= 0x1f3fb && codePoint <= 0x1f3ff;
+}
+
+/** Where the unit measured by the last call of `unitWidth` ends (kept here to spare an allocation per character). */
+let unitEnd = 0;
+
+/**
+ * Columns of the unit that starts with the character at `index` (its end goes to `unitEnd`): the character's own width,
+ * or 2 when it is followed by VS16 or a skin-tone modifier that makes it an emoji, or when it is the first of a pair of
+ * regional indicators. The caller keeps track of pairing: `index` is never the second indicator of a pair.
+ */
+function unitWidth(text: string, index: number): number {
+  const codePoint = text.codePointAt(index)!;
+  const end = index + (codePoint > 0xffff ? 2 : 1);
+  const next = text.charCodeAt(end);
+  if (next === VS16 && EMOJI.test(String.fromCodePoint(codePoint))) {
+    unitEnd = end + 1;
+    return 2;
+  }
+  // Skin-tone modifiers and regional indicators are all written with the high surrogate U+D83C.
+  if (next === 0xd83c) {
+    const following = text.codePointAt(end)!;
+    if (
+      (isSkinTone(following) && MODIFIER_BASE.test(String.fromCodePoint(codePoint))) ||
+      (isRegionalIndicator(following) && isRegionalIndicator(codePoint))
+    ) {
+      unitEnd = end + 2;
+      return 2;
+    }
+  }
+  unitEnd = end;
+  return charWidth(codePoint);
+}
+
+/** Longest run of regional indicators looked back over to tell whether a position falls inside a flag. */
+const MAX_FLAG_RUN = 512;
+
+/**
+ * Whether the character at `index` was already counted with the one before it: a skin-tone modifier after a modifier
+ * base, or the second regional indicator of a pair (pairs are counted from the start of a run of them, as far back as
+ * `MAX_FLAG_RUN` indicators; a position further into a run is taken to start a pair). A VS16 needs no check: on its
+ * own it is zero-width anyway.
+ */
+function continuesUnit(text: string, index: number): boolean {
+  if (index === 0 || text.charCodeAt(index) !== 0xd83c) return false;
+  const codePoint = text.codePointAt(index)!;
+  // The character before: a surrogate pair ending at `index`, or else the single unit there.
+  const astral = index >= 2 ? text.codePointAt(index - 2)! : 0;
+  const before = astral > 0xffff ? astral : text.charCodeAt(index - 1);
+  if (isSkinTone(codePoint)) return MODIFIER_BASE.test(String.fromCodePoint(before));
+  if (!isRegionalIndicator(codePoint) || !isRegionalIndicator(before)) return false;
+  let run = 0;
+  for (let at = index - 2; at >= 0 && run < MAX_FLAG_RUN && isRegionalIndicator(text.codePointAt(at)!); at -= 2) run += 1;
+  return run % 2 === 1;
+}
+
 export function textWidth(text: string): number {
   if (PRINTABLE_ASCII.test(text)) return text.length;
   let total = 0;
-  for (let index = 0; index < text.length; ) {
-    const codePoint = text.codePointAt(index)!;
-    total += charWidth(codePoint);
-    index += codePoint > 0xffff ? 2 : 1;
-  }
+  for (let index = 0; index < text.length; index = unitEnd) total += unitWidth(text, index);
   return total;
 }
 
@@ -130,24 +199,26 @@ export function sliceByWidth(text: string, width: number): { head: string; rest:
 
 /**
  * The index in `text` where a row starting at `start` with `width` columns to fill must end: the first character that
- * does not fit, or `text.length`. Zero-width characters always fit, so they stay with the character before them.
+ * does not fit, or `text.length`. Zero-width characters always fit, so they stay with the character before them; so
+ * does whatever makes an emoji of it (VS16, a skin-tone modifier, the second half of a flag), even at `start`.
  */
 export function fitEnd(text: string, start: number, width: number): number {
   let used = 0;
   let index = start;
+  if (index < text.length && continuesUnit(text, index)) index += 2;
   while (index < text.length) {
     const code = text.charCodeAt(index);
-    if (code >= 0x20 && code < 0x7f) {
+    // Printable ASCII is one column, unless a VS16 follows (keycaps: `#️⃣`, `1️⃣`).
+    if (code >= 0x20 && code < 0x7f && text.charCodeAt(index + 1) !== VS16) {
       if (used + 1 > width) break;
       used += 1;
       index += 1;
       continue;
     }
-    const codePoint = text.codePointAt(index)!;
-    const columns = charWidth(codePoint);
+    const columns = unitWidth(text, index);
     if (used + columns > width) break;
     used += columns;
-    index += codePoint > 0xffff ? 2 : 1;
+    index = unitEnd;
   }
   return index;
 }
