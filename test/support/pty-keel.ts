@@ -106,6 +106,11 @@ export interface PtyKeel {
   paste(text: string): void;
   /** Resizes the emulator, then the pty (which sends SIGWINCH to keel). */
   resize(cols: number, rows: number): void;
+  /**
+   * Closes the terminal as a window being closed does: the pty's master side goes away (keel's input ends, its
+   * writes fail) and keel gets SIGHUP. Nothing can be typed afterwards.
+   */
+  hangUp(): void;
   /** Resolves when the process has exited and all of its output has been parsed by the emulator. */
   readonly exited: Promise<PtyExit>;
   /** Kills the process group (SIGKILL) if still running, rejects pending waitFor calls, disposes the emulator. Idempotent. */
@@ -334,6 +339,11 @@ export function startKeelPty(args: string[], options: PtyKeelOptions = {}): PtyK
       // The emulator first: keel redraws on SIGWINCH, and that output must land on a screen of the new size.
       term.resize(newCols, newRows);
       if (!processGone) child.resize(newCols, newRows);
+    },
+    hangUp: () => {
+      if (disposed || processGone) throw new Error('cannot hang up: the pty is already closed');
+      // node-pty's destroy() is the terminal closing: master closed, then SIGHUP (not in its typings).
+      (child as unknown as { destroy(): void }).destroy();
     },
     exited,
     dispose: () => {
