@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { userMessageTexts } from '../../src/scripted/index.ts';
 import { respond, text } from '../../src/scripted/script-builders.ts';
-import { IDLE_PROMPT, headerSessionId, modelEnv, tuiPlace, waitForSession } from '../support/keel-tui.ts';
+import { IDLE_PROMPT, expectTerminalRestored, headerSessionId, modelEnv, tuiPlace, waitForSession } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeelOptions } from '../support/pty-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 
@@ -102,4 +102,36 @@ describe('keel UI: sessions', () => {
     const [, second] = await server.waitForRequests(2);
     expect(userMessageTexts(second!)).toEqual(expect.arrayContaining(['how is it built?', 'and the tests?']));
   });
+
+  it('keel resume with no session named offers a picker; Esc leaves with the terminal restored, Enter opens the pick', async () => {
+    const place = tuiPlace();
+    const server = await useScriptedServer([respond(text('First answer.')), respond(text('Second answer.')), respond(text('Back again.'))]);
+    const options = { cwd: place.cwd, env: modelEnv(server.url, place.home) };
+    const first = await recordSession('paint the fence', 'First answer.', options);
+    await recordSession('mow the lawn', 'Second answer.', options);
+
+    const cancelled = ptys.start(['resume'], options);
+    await cancelled.waitFor('Resume a session of this repository');
+    await cancelled.waitFor('mow the lawn');
+    cancelled.press('escape');
+    expect(await cancelled.exited).toEqual({ exitCode: 0 });
+    expectTerminalRestored(cancelled);
+
+    const picking = ptys.start(['resume'], options);
+    await picking.waitFor('paint the fence');
+    // Newest first: the older session is the second item.
+    picking.press('down');
+    picking.press('enter');
+    await waitForSession(picking);
+    expect(headerSessionId(picking)).toBe(first);
+    await picking.waitFor('Resumed.', { history: true });
+    expect(picking.history()).toContain('› paint the fence');
+    expect(picking.history()).not.toContain('mow the lawn');
+    picking.type('again');
+    picking.press('enter');
+    await picking.waitFor('Back again.');
+    const [, , third] = await server.waitForRequests(3);
+    expect(userMessageTexts(third!)).toEqual(expect.arrayContaining(['paint the fence', 'again']));
+  });
 });
+
