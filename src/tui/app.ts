@@ -101,6 +101,8 @@ class TuiApp {
   /** Counts edits, so that a recalled prompt arriving after the person typed on does not overwrite their text. */
   private recallGeneration = 0;
   private quitting = false;
+  /** A /new or /resume under way (opening a session takes a moment). */
+  private switching: Promise<void> = Promise.resolve();
   /** The terminal has been given back: nothing may be drawn any more. */
   private closed = false;
   private status: StatusInfo & { providerId: string; sessionId: string };
@@ -145,8 +147,9 @@ class TuiApp {
     this.unsubscribe.push(io.onData((data) => this.onInput(data)));
     this.unsubscribe.push(
       io.onResize(() => {
+        // Dragging a window edge sends a burst of these: one reflow per frame at most.
         this.screen.resize();
-        this.render();
+        this.scheduleRender();
       }),
     );
     this.unsubscribe.push(io.onClose(() => void this.quit(SIGNAL_CODES.SIGHUP)));
@@ -288,7 +291,14 @@ class TuiApp {
     await this.pump;
   }
 
-  private async switchSession(open: () => Promise<SessionHandle>, what: string): Promise<void> {
+  private switchSession(open: () => Promise<SessionHandle>, what: string): Promise<void> {
+    // Quitting waits for this, so a session opened meanwhile is closed before keel exits.
+    const switching = this.openAndSwitch(open, what);
+    this.switching = switching;
+    return switching;
+  }
+
+  private async openAndSwitch(open: () => Promise<SessionHandle>, what: string): Promise<void> {
     if (this.transcript.taskRunning) {
       this.note(`a task is running: interrupt it first (Esc), then ${what}`, 'yellow');
       return;
@@ -370,11 +380,13 @@ class TuiApp {
 
   private composeKey(key: Key): void {
     const composer = this.composer;
-    // Any key but a recall key makes an answer still on its way from the history file stale.
-    if (!isRecallKey(key)) this.recallGeneration += 1;
+    // Any key but a recall key ends browsing the history, and makes an answer still on its way from the file stale.
+    if (!isRecallKey(key)) {
+      this.recallGeneration += 1;
+      this.recall.reset();
+    }
     if (key.kind === 'text' || key.kind === 'paste') {
       composer.insert(key.text);
-      this.recall.reset();
       return;
     }
     const { name, ctrl, alt, shift } = key;
@@ -443,7 +455,6 @@ class TuiApp {
         if (this.transcript.taskRunning) this.interrupt();
         return;
       case 'backspace':
-        this.recall.reset();
         return composer.backspace();
       case 'delete':
         return composer.deleteForward();
@@ -500,7 +511,8 @@ class TuiApp {
     suspend(() => {
       if (this.closed) return;
       io.enter();
-      this.screen.redrawAll();
+      // The window may have been resized while keel was stopped (a stopped job gets no SIGWINCH).
+      this.screen.resize();
       this.render();
     });
   }
@@ -699,6 +711,7 @@ class TuiApp {
     this.render();
     try {
       await this.endSession();
+      await this.switching;
     } finally {
       // What arrived while saving (the end of an interrupted answer, the stop lines) is drawn before leaving.
       this.screen.commit(this.transcript.takeCommitted());

@@ -60,6 +60,8 @@ export function processTerminal(): TerminalIo {
       entered = true;
       // After a hang-up the terminal is gone and writes fail (EIO); keel still has to save the session and leave.
       if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
+      // A stopped keel (Ctrl+Z) gets no resize signal: the size is read again, which emits 'resize' if it changed.
+      (stdout as { _refreshSize?: () => void })._refreshSize?.();
       stdin.setRawMode(true);
       stdin.setEncoding('utf8');
       stdin.resume();

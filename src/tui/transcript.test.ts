@@ -167,6 +167,15 @@ describe('TranscriptView', () => {
     expect(liveText(view)).toEqual(['', 'The answer']);
   });
 
+  it('commits streamed thoughts before an approval request, which the app prints right after', () => {
+    const view = viewWith(
+      { type: 'agent_reasoning_delta', delta: 'I need to list files' },
+      { type: 'exec_approval_request', call_id: 'c1', command: ['ls'], cwd: CWD, reason: null },
+    );
+    expect(body(view)).toEqual(['thinking I need to list files']);
+    expect(liveText(view)).toEqual([]);
+  });
+
   it('shows streamed thoughts live, dim and italic', () => {
     const view = viewWith({ type: 'agent_reasoning_delta', delta: 'Pondering the tests' });
     const rows = view.live(80, 10, 0);

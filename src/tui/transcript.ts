@@ -228,13 +228,16 @@ export class TranscriptView {
         this.flushStreams();
         this.commit(labelled('error: ', msg.message, { color: 'red', bold: true }, { color: 'red' }));
         break;
-      // Shown elsewhere (status line, approval prompt, /diff) or not at all.
+      case 'exec_approval_request':
+      case 'apply_patch_approval_request':
+        // The app prints the request itself, right after this: the thought that led to it goes first.
+        this.endThought();
+        break;
+      // Shown elsewhere (status line, /diff) or not at all.
       case 'turn_diff':
       case 'token_count':
       case 'get_history_entry_response':
       case 'shutdown_complete':
-      case 'exec_approval_request':
-      case 'apply_patch_approval_request':
         break;
       default:
         msg satisfies never;
