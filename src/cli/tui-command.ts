@@ -160,8 +160,9 @@ class SessionOpener {
 
 async function repositorySessions(home: string, repoRoot: string): Promise<SessionChoice[]> {
   const summaries = await listSessions({ home, cwd: repoRoot, limit: 200 });
-  // A session in which nothing was ever asked has nothing to go on with.
-  return summaries.filter((summary) => summary.turns > 0).map((summary) => ({
+  // A session in which nothing was ever asked has nothing to go on with; the one used last comes first.
+  const used = summaries.filter((summary) => summary.turns > 0).sort((a, b) => b.lastActivity.localeCompare(a.lastActivity));
+  return used.map((summary) => ({
     id: summary.id,
     updatedAt: new Date(summary.lastActivity),
     title: summary.firstPrompt?.replace(/\s+/g, ' ') ?? '(no prompt)',

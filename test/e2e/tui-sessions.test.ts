@@ -119,7 +119,8 @@ describe('keel UI: sessions', () => {
 
     const picking = ptys.start(['resume'], options);
     await picking.waitFor('paint the fence');
-    // Newest first: the older session is the second item.
+    // The session used last comes first, so the earlier one is the second item.
+    expect(picking.screen().indexOf('mow the lawn')).toBeLessThan(picking.screen().indexOf('paint the fence'));
     picking.press('down');
     picking.press('enter');
     await waitForSession(picking);
