@@ -10,13 +10,21 @@ Work on the task until it is done, then answer with a short account of what you 
 - Commands run with standard input closed; never start interactive programs or editors.
 - When you are done, stop calling tools and reply to the user.`;
 
-export function environmentContext(fields: { cwd: string; approvalPolicy: string; sandboxMode: string; shell: string }): string {
-  return [
-    '<environment_context>',
-    `  <cwd>${fields.cwd}</cwd>`,
-    `  <approval_policy>${fields.approvalPolicy}</approval_policy>`,
-    `  <sandbox_mode>${fields.sandboxMode}</sandbox_mode>`,
-    `  <shell>${fields.shell}</shell>`,
-    '</environment_context>',
-  ].join('\n');
+export interface EnvironmentFields {
+  cwd?: string;
+  approvalPolicy?: string;
+  sandboxMode?: string;
+  shell?: string;
+}
+
+/** The environment message; with only some fields, it tells the model what changed since the last one. */
+export function environmentContext(fields: EnvironmentFields): string {
+  const rows: Array<[tag: string, value: string | undefined]> = [
+    ['cwd', fields.cwd],
+    ['approval_policy', fields.approvalPolicy],
+    ['sandbox_mode', fields.sandboxMode],
+    ['shell', fields.shell],
+  ];
+  const present = rows.filter((row): row is [string, string] => row[1] !== undefined);
+  return ['<environment_context>', ...present.map(([tag, value]) => `  <${tag}>${value}</${tag}>`), '</environment_context>'].join('\n');
 }

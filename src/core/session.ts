@@ -3,7 +3,7 @@
  * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
-import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type UserInput } from '../protocol/index.ts';
+import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
@@ -59,6 +59,8 @@ interface RunningTask {
   done: Promise<void>;
   /** Inputs queued while the task runs, sent with its next request. */
   pending: MessageInput[];
+  /** Environment messages about context changed while the task runs (approvals, sandbox, cwd), sent the same way. */
+  contextNotes: ResponseItem[];
 }
 
 type MessageInput = readonly UserInput[];
@@ -135,7 +137,7 @@ export class Session {
       case 'interrupt':
         return this.interrupt();
       case 'override_turn_context':
-        this.context = applyOverrides(this.context, op);
+        this.changeContext(op);
         return;
       case 'exec_approval':
       case 'patch_approval': {
@@ -176,8 +178,24 @@ export class Session {
     }
   }
 
+  /**
+   * A front end changed the context (/approvals, /model, …). When what the model was told about its environment no
+   * longer holds, it is told what changed: at once between tasks, or with the next request of a running task (an
+   * item recorded mid-turn could land between a call and its output).
+   */
+  private changeContext(overrides: TurnContextOverrides): void {
+    const before = this.context;
+    this.context = applyOverrides(before, overrides);
+    // Before the first task the model has been told nothing yet; the first environment message will be current.
+    if (this.history.items.length === 0) return;
+    const note = contextChangeNote(before, this.context);
+    if (note === null) return;
+    if (this.running) this.running.contextNotes.push(note);
+    else this.recordItem(note);
+  }
+
   private userTurn(id: string, op: OpOf<'user_turn'>): void {
-    this.context = applyOverrides(this.context, op);
+    this.changeContext(op);
     if (this.running) {
       this.running.pending.push(op.items);
       return;
@@ -187,7 +205,7 @@ export class Session {
 
   /** `items` null: a task on the history as it stands (a resumed session going on where it stopped). */
   private startTask(id: string, items: MessageInput | null): void {
-    const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [] };
+    const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [], contextNotes: [] };
     this.running = task;
     task.done = this.runTask(task, items).finally(() => this.finish(task));
   }
@@ -213,6 +231,7 @@ export class Session {
     let lastAgentMessage: string | null = null;
     let aborted = false;
     for (;;) {
+      for (const note of task.contextNotes.splice(0)) this.recordItem(note);
       for (const queued of task.pending.splice(0)) inputs.push(this.addUserInput(queued, emit));
       const outcome = await runTurn(deps, this.context, signal);
       if (outcome.type === 'aborted') {
@@ -229,6 +248,7 @@ export class Session {
     }
     if (aborted) {
       // What the user typed while the task ran is kept: it goes with the next request.
+      for (const note of task.contextNotes.splice(0)) this.recordItem(note);
       for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
       for (const synthetic of this.history.normalize()) this.recorder.recordItem(synthetic);
       await this.recorder.flush();
@@ -297,3 +317,15 @@ export class Session {
     this.events.push({ id, seq: this.seq++, msg });
   }
 }
+
+/** The environment message for what changed between two contexts, or null when nothing the model was told changed. */
+function contextChangeNote(before: TurnContext, after: TurnContext): ResponseItem | null {
+  const fields = {
+    cwd: after.cwd !== before.cwd ? after.cwd : undefined,
+    approvalPolicy: after.approvalPolicy !== before.approvalPolicy ? after.approvalPolicy : undefined,
+    sandboxMode: after.sandboxPolicy.type !== before.sandboxPolicy.type ? after.sandboxPolicy.type : undefined,
+  };
+  if (Object.values(fields).every((value) => value === undefined)) return null;
+  return userMessage(environmentContext(fields));
+}
+

@@ -7,6 +7,7 @@ import { createSafetyServices } from '../../src/cli/safety-services.ts';
 import { nodeSandboxHost, probeSandbox } from '../../src/sandbox/index.ts';
 import type { AskForApproval, SandboxPolicy } from '../../src/protocol/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { userMessageTexts } from '../../src/scripted/index.ts';
 import { createApplyPatchTool } from '../../src/tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 import { AgentHarness } from '../support/agent-harness.ts';
@@ -141,4 +142,37 @@ it.skipIf(probe.type !== 'available')('on-failure: a command the sandbox blocked
   expect(existsSync(join(harness.cwd, 'escaped.txt'))).toBe(true);
   expect(JSON.parse(await outputOf(server, 1, 'c7'))).toMatchObject({ metadata: { exit_code: 0 } });
   expect(checkEventInvariants(harness.events)).toEqual([]);
+});
+
+it('tells the model when approvals or the sandbox change between tasks, and only what changed', async () => {
+  const server = await useScriptedServer([respond(text('first')), respond(text('second'))]);
+  const harness = start(server.url, 'on-request', { type: 'read-only' });
+  harness.say('one');
+  await harness.first('task_complete');
+  harness.submit({ type: 'override_turn_context', approval_policy: 'never', sandbox_policy: { type: 'danger-full-access' } });
+  harness.say('two');
+  const [first, second] = await server.waitForRequests(2);
+  const notes = (request: typeof first) => userMessageTexts(request!).filter((message) => message.startsWith('<environment_context>'));
+  expect(notes(first)).toHaveLength(1);
+  const changed = notes(second).at(-1)!;
+  expect(notes(second)).toHaveLength(2);
+  expect(changed).toContain('<approval_policy>never</approval_policy>');
+  expect(changed).toContain('<sandbox_mode>danger-full-access</sandbox_mode>');
+  expect(changed).not.toContain('<cwd>');
+  // The note comes before the new prompt, which stays the last message.
+  expect(userMessageTexts(second!).at(-1)).toBe('two');
+});
+
+it('a change made while a task runs reaches the model with the next request, never between a call and its output', async () => {
+  const server = await useScriptedServer([respond(functionCall('shell', { command: ['sleep', '0.3'] }, 'c-mid')), respond(text('done'))]);
+  const harness = start(server.url, 'never', { type: 'danger-full-access' });
+  harness.say('wait a little');
+  await harness.first('exec_command_begin');
+  harness.submit({ type: 'override_turn_context', approval_policy: 'untrusted' });
+  await harness.first('task_complete');
+  const [, second] = await server.waitForRequests(2);
+  const input = second!.body.input as Item[];
+  const output = input.findIndex((item) => item.type === 'function_call_output' && item.call_id === 'c-mid');
+  expect(input[output - 1]).toMatchObject({ type: 'function_call', call_id: 'c-mid' });
+  expect(JSON.stringify(input.slice(output + 1))).toContain('<approval_policy>untrusted</approval_policy>');
 });
