@@ -7,6 +7,7 @@ import { EXIT_USAGE } from '../exec/exit-codes.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
+import { likelyCommand } from './typo.ts';
 import { VERSION } from './version.ts';
 
 // Whatever way keel leaves, no command it started stays behind.
@@ -56,9 +57,14 @@ async function main(argv: string[]): Promise<number> {
     case 'resume':
     case undefined:
       return (await import('./tui-command.ts')).tuiCommand(argv, process.env);
-    default:
+    default: {
       // Anything else is the interactive UI's options and first prompt: keel "fix the failing test".
+      const meant = likelyCommand(command);
+      if (meant !== null) {
+        throw new UsageError(`unknown command "${command}": did you mean "keel ${meant}"? (to send it as a prompt: keel -- ${command})`);
+      }
       return (await import('./tui-command.ts')).tuiCommand(argv, process.env);
+    }
   }
 }
 
