@@ -73,6 +73,8 @@ export interface SessionWiring {
   recorder: SessionRecorder;
   initialHistory: readonly ResponseItem[];
   approvalPolicy: AskForApproval;
+  /** Default: the settings' sandbox policy. */
+  sandboxPolicy?: SandboxPolicy;
   shellTimeoutMs: number;
   /** Strings never written to the log or the prompt history (the API key). */
   secrets: string[];
@@ -94,7 +96,7 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     commandEnv: settings.commandEnv,
     contextWindow: settings.contextWindow,
     approvalPolicy: wiring.approvalPolicy,
-    sandboxPolicy: settings.sandboxPolicy,
+    sandboxPolicy: wiring.sandboxPolicy ?? settings.sandboxPolicy,
     safety: createSafetyServices(wiring.env, home),
     sessionId,
     recorder: wiring.recorder,

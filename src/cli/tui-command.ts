@@ -9,7 +9,7 @@ import type { ResponseItem } from '../protocol/index.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui, SIGNAL_CODES, type StopSignal } from '../tui/app.ts';
 import { pickSession } from '../tui/pick-session.ts';
-import type { SessionChoice, SessionHandle, SessionServices } from '../tui/session-handle.ts';
+import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
@@ -62,11 +62,11 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const opener = new SessionOpener({ home, env, settings, model: values.model });
   const first = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
   const services: SessionServices = {
-    newSession: () => opener.openNew(opener.currentCwd),
+    newSession: (choices) => opener.openNew(opener.currentCwd, choices),
     listSessions: () => repositorySessions(home, repoRoot),
-    resumeSession: async (id) => {
+    resumeSession: async (id, choices) => {
       const found = await locateSession(home, { type: 'id', idOrPrefix: id });
-      return opener.openResumed(found.path, resumedCwd(found.cwd, undefined));
+      return opener.openResumed(found.path, resumedCwd(found.cwd, undefined), choices);
     },
   };
   const meta = await historyMetadata(home);
@@ -104,14 +104,16 @@ class SessionOpener {
     return key === undefined ? [] : [key];
   }
 
-  async openNew(cwd: string): Promise<SessionHandle> {
+  /** `choices`: what the person chose earlier in this run (absent for the first session: the settings decide). */
+  async openNew(cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
     const { home, settings } = this.context;
     const sessionId = randomUUID();
-    const log = await openNewLog({ home, sessionId, cwd, model: settings.model, providerId: settings.providerId, source: 'tui', secrets: this.secrets });
-    return this.handle({ sessionId, cwd, model: settings.model, log, history: [], replay: [], midTask: false });
+    const model = choices?.model ?? settings.model;
+    const log = await openNewLog({ home, sessionId, cwd, model, providerId: settings.providerId, source: 'tui', secrets: this.secrets });
+    return this.handle({ sessionId, cwd, model, log, history: [], replay: [], choices });
   }
 
-  async openResumed(path: string, cwd: string): Promise<SessionHandle> {
+  async openResumed(path: string, cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
     const resumed = await resumeLog(path, this.secrets);
     return this.handle({
       sessionId: resumed.meta.session_id,
@@ -120,7 +122,7 @@ class SessionOpener {
       log: resumed.log,
       history: resumed.history,
       replay: resumed.events,
-      midTask: resumed.midTask,
+      choices,
     });
   }
 
@@ -131,7 +133,7 @@ class SessionOpener {
     log: OpenLog;
     history: ResponseItem[];
     replay: SessionHandle['replay'];
-    midTask: boolean;
+    choices: SessionChoices | undefined;
   }): SessionHandle {
     const { home, env, settings } = this.context;
     this.currentCwd = session.cwd;
@@ -143,14 +145,14 @@ class SessionOpener {
       model: session.model,
       recorder: session.log.writer,
       initialHistory: session.history,
-      approvalPolicy: settings.approvalPolicy,
+      approvalPolicy: session.choices?.approvalPolicy ?? settings.approvalPolicy,
+      sandboxPolicy: session.choices?.sandboxPolicy,
       shellTimeoutMs: 120_000,
       secrets: this.secrets,
     });
     return {
       agent,
       replay: session.replay,
-      midTask: session.midTask,
       logPath: session.log.writer.path,
       instructionFiles: settings.instructionFiles,
       close: () => session.log.close('shutdown'),
@@ -166,7 +168,8 @@ async function repositorySessions(home: string, repoRoot: string): Promise<Sessi
     id: summary.id,
     updatedAt: new Date(summary.lastActivity),
     title: summary.firstPrompt?.replace(/\s+/g, ' ') ?? '(no prompt)',
-    status: summary.status,
+    // "running": its lock is held by a live keel, so it cannot be opened here.
+    status: summary.status === 'running' ? 'open in another keel' : summary.status,
   }));
 }
 

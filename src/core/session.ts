@@ -244,20 +244,26 @@ export class Session {
       }
       lastAgentMessage = outcome.lastAgentMessage ?? lastAgentMessage;
       const more = outcome.toolCalls > 0 || outcome.endTurn === false || task.pending.length > 0;
-      if (!more) break;
+      if (more) continue;
+      await this.recorder.flush();
+      // Input that arrived during that flush still belongs to this task: the task goes on with it.
+      if (task.pending.length === 0) break;
     }
+    // What the user typed while the task ran is kept whatever ended it (an interrupt, a failed request): it goes
+    // with the next request.
+    for (const note of task.contextNotes.splice(0)) this.recordItem(note);
+    for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
     if (aborted) {
-      // What the user typed while the task ran is kept: it goes with the next request.
-      for (const note of task.contextNotes.splice(0)) this.recordItem(note);
-      for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
       for (const synthetic of this.history.normalize()) this.recorder.recordItem(synthetic);
       await this.recorder.flush();
+      // Input that arrived during that flush is kept the same way.
+      for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
       this.finish(task);
       emit({ type: 'turn_aborted', reason: 'interrupted' });
       await this.recorder.flush();
       return;
     }
-    await this.recorder.flush();
+    // No await between the last look at pending input and the task's end: input arriving now starts a new task.
     this.finish(task);
     emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
     this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });

@@ -15,7 +15,7 @@ import { PromptRecall, type PromptSource } from './input/prompt-recall.ts';
 import { Picker, type PickerOutcome } from './picker.ts';
 import { sessionPicker } from './pick-session.ts';
 import { Screen, type LiveCursor } from './screen.ts';
-import type { SessionChoice, SessionHandle, SessionServices } from './session-handle.ts';
+import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from './session-handle.ts';
 import { SLASH_COMMANDS, parseSlashCommand } from './slash-commands.ts';
 import { contextLeftPercent, formatTokens, statusLine, type StatusInfo } from './status-line.ts';
 import type { TerminalIo } from './terminal.ts';
@@ -64,6 +64,8 @@ type Mode =
 
 /** How long input must pause before a lone ESC byte counts as the Esc key rather than the start of a sequence. */
 const ESCAPE_WAIT_MS = 30;
+/** How long a first Ctrl+C on an empty prompt waits for the second one that quits. */
+const QUIT_CONFIRM_MS = 2000;
 /** At most one frame per this many milliseconds: streaming thousands of deltas a second costs ~60 frames. */
 const FRAME_MS = 16;
 
@@ -98,6 +100,7 @@ class TuiApp {
   /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
   private readonly queued: string[] = [];
   private quitArmed = false;
+  private quitTimer: NodeJS.Timeout | null = null;
   /** Counts edits, so that a recalled prompt arriving after the person typed on does not overwrite their text. */
   private recallGeneration = 0;
   private quitting = false;
@@ -193,15 +196,15 @@ class TuiApp {
       this.transcript.apply(msg);
       this.track(msg, null);
     }
-    if (this.transcript.taskRunning) {
-      // The log ends inside a task: close what it left open, as the engine did in the log itself.
-      this.transcript.apply({ type: 'turn_aborted', reason: 'interrupted' });
-    }
+    // A log that ends inside a task (keel was killed or crashed; an interrupt or a quit ends the task first).
+    const cutOff = this.transcript.taskRunning;
+    // Close what it left open, as the engine did in the log itself.
+    if (cutOff) this.transcript.apply({ type: 'turn_aborted', reason: 'interrupted' });
     this.taskStartedAt = null;
     this.updateTicking();
     this.transcript.commitLines([
       notice(
-        handle.midTask
+        cutOff
           ? 'Resumed. keel stopped in the middle of the last task; what was running was recorded as aborted. Type a message to go on.'
           : 'Resumed. Type a message to go on.',
         'cyan',
@@ -527,6 +530,13 @@ class TuiApp {
     }
     if (this.quitArmed) return void this.quit(0);
     this.quitArmed = true;
+    // The second press must follow soon, or the hint goes and a later Ctrl+C only asks again.
+    if (this.quitTimer !== null) clearTimeout(this.quitTimer);
+    this.quitTimer = setTimeout(() => {
+      this.quitTimer = null;
+      this.quitArmed = false;
+      this.render();
+    }, QUIT_CONFIRM_MS);
   }
 
   private interrupt(): void {
@@ -580,7 +590,7 @@ class TuiApp {
       case 'exit':
         return void this.quit(0);
       case 'new':
-        return void this.switchSession(() => this.options.services.newSession(), 'a new session');
+        return void this.switchSession(() => this.options.services.newSession(this.choices()), 'a new session');
       case 'resume':
         return void this.openResumePicker();
       case 'status':
@@ -608,7 +618,7 @@ class TuiApp {
     this.mode = {
       type: 'picker',
       picker: picker as Picker<unknown>,
-      onPick: (id) => void this.switchSession(() => this.options.services.resumeSession(id as string), 'the session'),
+      onPick: (id) => void this.switchSession(() => this.options.services.resumeSession(id as string, this.choices()), 'the session'),
     };
     this.render();
   }
@@ -681,6 +691,11 @@ class TuiApp {
     this.scheduleRender();
   }
 
+  /** The model and policies in force, kept by /new and /resume. */
+  private choices(): SessionChoices {
+    return { model: this.status.model, approvalPolicy: this.status.approval, sandboxPolicy: this.status.sandbox };
+  }
+
   private submit(op: Op): void {
     this.handle.agent.submit(op);
   }
@@ -726,8 +741,8 @@ class TuiApp {
 
   private shutdownUi(): void {
     this.closed = true;
-    for (const timer of [this.renderTimer, this.escapeTimer, this.tickTimer]) if (timer !== null) clearTimeout(timer);
-    this.renderTimer = this.escapeTimer = this.tickTimer = null;
+    for (const timer of [this.renderTimer, this.escapeTimer, this.tickTimer, this.quitTimer]) if (timer !== null) clearTimeout(timer);
+    this.renderTimer = this.escapeTimer = this.tickTimer = this.quitTimer = null;
     for (const off of this.unsubscribe.splice(0)) off();
     this.screen.clearLive();
     this.options.io.restore();
@@ -837,7 +852,7 @@ class TuiApp {
   }
 
   private hintLine(): Line {
-    if (this.mode.type === 'busy') return { spans: [] };
+    if (this.mode.type === 'busy' || this.mode.type === 'picker') return { spans: [] };
     if (this.quitArmed) return { spans: [span('Press Ctrl+C again to quit', { color: 'yellow', bold: true }), span(' · Ctrl+D also quits', { dim: true })] };
     if (this.approvals.length > 0) return { spans: [span('keel is waiting for your answer', { color: 'yellow' })] };
     if (this.taskStartedAt !== null) {
@@ -891,16 +906,28 @@ function notice(text: string, color: 'red' | 'yellow' | 'cyan' | 'green' | null)
   return { spans: [span(sanitize(text), color === null ? undefined : { color })], indent: 2 };
 }
 
+/** The /help text: short lines, so that it reads well at 80 columns. */
+const KEY_HELP: ReadonlyArray<[keys: string, what: string]> = [
+  ['Enter', 'send (while a task runs: queued for it)'],
+  ['Shift+Enter, Ctrl+J, Alt+Enter', 'new line'],
+  ['Up / Down', 'earlier prompts'],
+  ['Tab', 'complete a /command'],
+  ['Esc, Ctrl+C', 'interrupt the running task'],
+  ['Ctrl+C', 'clear the prompt; twice on an empty one: quit'],
+  ['Ctrl+D', 'quit (on an empty prompt)'],
+  ['Ctrl+A / Ctrl+E', 'start / end of the line'],
+  ['Ctrl+U / Ctrl+K / Ctrl+W', 'delete to start / to end / a word; Ctrl+Y puts it back'],
+  ['Alt+Left / Alt+Right', 'move by word'],
+  ['y / a / n / Esc', 'answer a question: approve, for the session, deny, abort'],
+  ['Ctrl+L / Ctrl+Z', 'redraw / suspend (fg to come back)'],
+];
+
 function helpText(): string {
-  const width = Math.max(...SLASH_COMMANDS.map((command) => command.usage.length));
-  const commands = SLASH_COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`);
-  return [
-    'Commands:',
-    ...commands,
-    'Keys: Enter send · Shift+Enter or Ctrl+J new line · ↑/↓ recall earlier prompts · Esc or Ctrl+C interrupt a running task ·',
-    'Ctrl+C clears the prompt, twice on an empty prompt quits · Ctrl+D quits · Ctrl+A/E line start/end · Ctrl+U/K/W delete ·',
-    'Ctrl+L redraw · Ctrl+Z suspend',
-  ].join('\n');
+  const column = (rows: ReadonlyArray<readonly [string, string]>): string[] => {
+    const width = Math.max(...rows.map(([left]) => left.length));
+    return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+  };
+  return ['Commands:', ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])), 'Keys:', ...column(KEY_HELP)].join('\n');
 }
 
 /** Closes a session that was opened but will not be shown. */

@@ -115,7 +115,11 @@ export class Screen {
     this.pendingCommits = [];
     const room = Math.max(0, this.rows - 1 - this.live.length);
     const tail = room === 0 ? [] : wrapLines(this.recentCommits.slice(-REFLOW_TAIL_LINES), this.width).slice(-room);
-    let out = '\u001b[H\u001b[2J';
+    // Row by row rather than "erase display": several terminals (tmux, VTE) copy the whole screen into the
+    // scrollback on an erase-display, which would leave a stale copy of the transcript there after every resize.
+    let out = '\u001b[H';
+    for (let row = 0; row < this.rows; row++) out += `${CLEAR_LINE}${row < this.rows - 1 ? '\u001b[1B' : ''}`;
+    out += '\u001b[H';
     for (const row of tail) out += `${lineToAnsi(row, this.color)}\r\n`;
     return out;
   }

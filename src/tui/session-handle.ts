@@ -3,14 +3,12 @@
  * layer opens logs and builds engines; the UI only asks for them.
  */
 import type { Agent } from '../core/agent.ts';
-import type { EventMsg } from '../protocol/index.ts';
+import type { AskForApproval, EventMsg, SandboxPolicy } from '../protocol/index.ts';
 
 export interface SessionHandle {
   agent: Agent;
   /** A resumed session's recorded events, shown as its transcript; empty for a new session. */
   replay: readonly EventMsg[];
-  /** Whether a resumed session's last task was cut off (its open calls were answered in the log). */
-  midTask: boolean;
   /** Where the session is recorded, for /status; null when it is not. */
   logPath: string | null;
   /** The instruction files (AGENTS.md) the session was given, for /status. */
@@ -28,9 +26,18 @@ export interface SessionChoice {
   status: string;
 }
 
+/** What a person chose during this run (/model, /approvals) and keeps when switching sessions. */
+export interface SessionChoices {
+  model: string;
+  approvalPolicy: AskForApproval;
+  sandboxPolicy: SandboxPolicy;
+}
+
 export interface SessionServices {
-  newSession(): Promise<SessionHandle>;
-  /** This repository's sessions, newest first. */
+  /** A new session with the choices in force. */
+  newSession(choices: SessionChoices): Promise<SessionHandle>;
+  /** This repository's sessions, the one used last first. */
   listSessions(): Promise<SessionChoice[]>;
-  resumeSession(id: string): Promise<SessionHandle>;
+  /** A recorded session, with its own model and the approval and sandbox choices in force. */
+  resumeSession(id: string, choices: SessionChoices): Promise<SessionHandle>;
 }

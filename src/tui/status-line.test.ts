@@ -14,10 +14,10 @@ describe('status line', () => {
   };
 
   it('shows model, directory under ~, approvals and sandbox; tokens and context only once known', () => {
-    expect(plainText(statusLine(info, 200, '/home/ada'))).toBe('gpt-5-codex · ~/project · on-request · read-only');
+    expect(plainText(statusLine(info, 200, '/home/ada'))).toBe('gpt-5-codex · on-request · read-only · ~/project');
     const usage = { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3400, reasoning_output_tokens: 0, total_tokens: 12_400 };
     const known = { ...info, totalUsage: usage, contextUsed: 62_000, contextWindow: 112_000 };
-    expect(plainText(statusLine(known, 200, '/home/ada'))).toBe('gpt-5-codex · ~/project · on-request · read-only · 12k tokens · 50% context left');
+    expect(plainText(statusLine(known, 200, '/home/ada'))).toBe('gpt-5-codex · on-request · read-only · 50% context left · 12k tokens · ~/project');
   });
 
   it('fits the width', () => {

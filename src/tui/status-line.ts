@@ -40,9 +40,11 @@ export function formatTokens(count: number): string {
 }
 
 export function statusLine(info: StatusInfo, width: number, home: string | undefined): Line {
-  const parts = [info.model, shortPath(info.cwd, home), `${info.approval} · ${info.sandbox.type}`];
-  if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
+  // Most important first: a narrow screen cuts the directory, which the header already shows, not the context left.
+  const parts = [info.model, `${info.approval} · ${info.sandbox.type}`];
   if (info.contextUsed !== null && info.contextWindow !== null) parts.push(`${contextLeftPercent(info.contextUsed, info.contextWindow)}% context left`);
+  if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
+  parts.push(shortPath(info.cwd, home));
   return truncateLine({ spans: [span(sanitize(parts.join(' · ')), { dim: true })] }, width);
 }
 

@@ -167,6 +167,18 @@ describe('TranscriptView', () => {
     expect(liveText(view)).toEqual(['', 'The answer']);
   });
 
+  it('says commands were stopped only when one was', () => {
+    const waiting = viewWith({ type: 'task_started', model_context_window: null }, { type: 'turn_aborted', reason: 'interrupted' });
+    expect(body(waiting)).toEqual(['⏹ Interrupted — tell keel what to do next.']);
+    const stopped = viewWith(
+      { type: 'task_started', model_context_window: null },
+      begin('c9', ['sleep', '9']),
+      end('c9', { status: 'aborted', exit_code: 130 }),
+      { type: 'turn_aborted', reason: 'interrupted' },
+    );
+    expect(body(stopped).at(-1)).toBe('⏹ Interrupted — running commands were stopped; tell keel what to do next.');
+  });
+
   it('commits streamed thoughts before an approval request, which the app prints right after', () => {
     const view = viewWith(
       { type: 'agent_reasoning_delta', delta: 'I need to list files' },

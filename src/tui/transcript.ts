@@ -129,6 +129,8 @@ export class TranscriptView {
   private readonly version: string;
   private sessionCwd = '';
   private running = false;
+  /** Whether the running task had a command stopped, so an interruption says so only when it is true. */
+  private stoppedCommand = false;
   private committed: Line[] = [];
   /** Whether anything was committed yet: every later block is preceded by one blank line. */
   private started = false;
@@ -165,6 +167,7 @@ export class TranscriptView {
         break;
       case 'task_started':
         this.running = true;
+        this.stoppedCommand = false;
         break;
       case 'task_complete':
         this.running = false;
@@ -173,7 +176,7 @@ export class TranscriptView {
       case 'turn_aborted':
         this.running = false;
         this.flushLive();
-        this.commit([abortedLine(msg.reason)]);
+        this.commit([abortedLine(msg.reason, this.stoppedCommand)]);
         break;
       case 'user_message':
         this.commit(userLines(msg.message));
@@ -311,12 +314,14 @@ export class TranscriptView {
   private flushLive(): void {
     this.flushStreams();
     for (const command of this.commands.values()) {
+      this.stoppedCommand = true;
       this.commit([...this.commandHeader(command), { spans: [span('  ⏹ stopped', { color: 'yellow' })] }]);
     }
     this.commands.clear();
   }
 
   private endCommand(msg: EventOf<'exec_command_end'>): void {
+    if (msg.status === 'aborted') this.stoppedCommand = true;
     const command = this.commands.get(msg.call_id);
     this.commands.delete(msg.call_id);
     const header = command === undefined ? commandLines('(command)', null, this.sessionCwd) : this.commandHeader(command);
@@ -427,8 +432,9 @@ function retryLine(msg: EventOf<'stream_error'>): Line {
   return { spans: [span(`⟳ ${sanitizeLines(msg.message).join(' ')}`, { color: 'yellow' })] };
 }
 
-function abortedLine(reason: EventOf<'turn_aborted'>['reason']): Line {
-  const text = reason === 'replaced' ? '⏹ Task replaced' : '⏹ Interrupted — running commands were stopped; tell keel what to do next.';
+function abortedLine(reason: EventOf<'turn_aborted'>['reason'], stoppedCommand: boolean): Line {
+  const what = stoppedCommand ? 'running commands were stopped; ' : '';
+  const text = reason === 'replaced' ? '⏹ Task replaced' : `⏹ Interrupted — ${what}tell keel what to do next.`;
   return { spans: [span(text, { color: 'yellow' })] };
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callIndex, functionCallOutput, outputIndex, outputText, userMessageTexts } from '../../src/scripted/index.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
-import { APPROVAL_CHOICES, APPROVAL_QUESTION, IDLE_PROMPT, INTERRUPTED, modelEnv, occurrences, outputLine, tuiPlace } from '../support/keel-tui.ts';
+import { APPROVAL_CHOICES, APPROVAL_QUESTION, IDLE_PROMPT, INTERRUPTED_IDLE, modelEnv, occurrences, outputLine, tuiPlace } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 
@@ -101,7 +101,7 @@ describe('keel UI: approvals', () => {
     await keel.waitFor('✗ command denied');
     await keel.waitFor('Fine, I will not create it.');
     await keel.waitFor(IDLE_PROMPT);
-    expect(keel.history()).not.toContain(INTERRUPTED);
+    expect(keel.history()).not.toContain('⏹ Interrupted');
     expect(existsSync(join(cwd, 'no.txt'))).toBe(false);
 
     const [, second] = await server.waitForRequests(2);
@@ -119,7 +119,7 @@ describe('keel UI: approvals', () => {
     await waitForQuestion(keel, 'touch abort.txt');
     keel.press('escape');
     await keel.waitFor('⏹ command not approved: stopping the task');
-    await keel.waitFor(INTERRUPTED);
+    await keel.waitFor(INTERRUPTED_IDLE);
     await keel.waitFor(IDLE_PROMPT);
     expect(keel.screen()).not.toContain(APPROVAL_QUESTION);
     expect(existsSync(join(cwd, 'abort.txt'))).toBe(false);

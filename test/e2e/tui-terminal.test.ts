@@ -46,7 +46,7 @@ describe('keel UI: resizing the terminal', () => {
     // About 67 columns with a /tmp/… directory: whole at 80 and 100 columns, cut at 60.
     const home = process.env.HOME;
     const shownCwd = home !== undefined && cwd.startsWith(`${home}/`) ? `~${cwd.slice(home.length)}` : cwd;
-    const status = `test-model · ${shownCwd} · never · danger-full-access`;
+    const status = `test-model · never · danger-full-access · ${shownCwd}`;
     const transcript = ['› say something short', 'Short answer before the resize.'];
     const atStart = { cols: 80, rows: 24 };
     expect(layoutProblems(keel, atStart, status, IDLE_PROMPT, transcript)).toEqual([]);

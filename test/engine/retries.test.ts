@@ -1,6 +1,7 @@
 /** Transient failures are retried visibly; the others reach the user with the server's message; the session survives. */
 import { afterEach, expect, it } from 'vitest';
 import { failed, httpError, respond, text } from '../../src/scripted/script-builders.ts';
+import { userMessageTexts } from '../../src/scripted/index.ts';
 import { AgentHarness } from '../support/agent-harness.ts';
 import { checkEventInvariants } from '../support/event-invariants.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
@@ -107,4 +108,25 @@ it('reports a failed response with the quota message and does not retry it', asy
   expect(error.message).toMatch(/quota/i);
   await harness.first('task_complete');
   expect(harness.ofType('stream_error')).toEqual([]);
+});
+
+it('keeps a message queued while a request is retried when the task then fails: shown, and sent with the next request', async () => {
+  const server = await useScriptedServer([
+    httpError(429, { headers: { 'retry-after': '1' } }),
+    httpError(400, { message: 'Invalid request' }),
+    respond(text('answered both')),
+  ]);
+  const harness = start(server.url);
+  harness.say('first');
+  await harness.first('stream_error');
+  harness.say('typed during the wait');
+  await harness.first('task_complete');
+  expect(harness.ofType('error')).toHaveLength(1);
+  expect(harness.ofType('user_message').map((event) => event.message)).toEqual(['first', 'typed during the wait']);
+
+  harness.say('and now?');
+  await harness.next('task_complete');
+  const [, , third] = await server.waitForRequests(3);
+  expect(userMessageTexts(third!).slice(-3)).toEqual(['first', 'typed during the wait', 'and now?']);
+  expect(checkEventInvariants(harness.events)).toEqual([]);
 });

@@ -12,7 +12,10 @@ import type { PtyKeel } from './pty-keel.ts';
 export const IDLE_PROMPT = '› ask keel to do something, or /help';
 /** The hint line while a task runs. */
 export const WORKING = /● working \d+s · Esc or Ctrl\+C to interrupt/;
+/** The interruption of a task that had a command running. */
 export const INTERRUPTED = '⏹ Interrupted — running commands were stopped; tell keel what to do next.';
+/** The interruption of a task with nothing running (waiting for the model or for an answer). */
+export const INTERRUPTED_IDLE = '⏹ Interrupted — tell keel what to do next.';
 export const QUIT_HINT = 'Press Ctrl+C again to quit';
 /** The question in the live area while an approval waits (the request itself is printed above it and stays). */
 export const APPROVAL_QUESTION = '↑ Run the command above?';
