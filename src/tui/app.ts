@@ -916,9 +916,10 @@ const KEY_HELP: ReadonlyArray<[keys: string, what: string]> = [
   ['Ctrl+C', 'clear the prompt; twice on an empty one: quit'],
   ['Ctrl+D', 'quit (on an empty prompt)'],
   ['Ctrl+A / Ctrl+E', 'start / end of the line'],
-  ['Ctrl+U / Ctrl+K / Ctrl+W', 'delete to start / to end / a word; Ctrl+Y puts it back'],
+  ['Ctrl+U / Ctrl+K / Ctrl+W', 'delete to line start / end / a word'],
+  ['Ctrl+Y', 'put back what was deleted'],
   ['Alt+Left / Alt+Right', 'move by word'],
-  ['y / a / n / Esc', 'answer a question: approve, for the session, deny, abort'],
+  ['y / a / n / Esc', 'approve / for the session / deny / abort'],
   ['Ctrl+L / Ctrl+Z', 'redraw / suspend (fg to come back)'],
 ];
 
