@@ -832,7 +832,10 @@ class TuiApp {
   private approvalPrompt(request: ApprovalRequest): Line[] {
     const more = this.approvals.length > 1 ? ` (${this.approvals.length - 1} more waiting)` : '';
     const question = request.type === 'exec_approval_request' ? 'Run the command above?' : 'Apply the patch above?';
-    const title: Line = { spans: [span(`↑ ${question}${more}`, { bold: true, color: 'yellow' })] };
+    // What a person approves runs as asked, outside the sandbox: the question says so where there is one.
+    const sandbox = this.status.sandbox.type;
+    const where = sandbox === 'danger-full-access' ? '' : ` It runs outside the ${sandbox} sandbox.`;
+    const title: Line = { spans: [span(`↑ ${question}${more}`, { bold: true, color: 'yellow' }), span(where, { dim: true })] };
     if (!this.composer.isEmpty()) {
       return [title, { spans: [span('to answer, send your message first (Enter queues it) or clear it (Ctrl+U); Esc aborts the task', { dim: true })] }];
     }

@@ -83,8 +83,109 @@ describe('renderMarkdown: blocks', () => {
     }
   });
 
-  it('keeps table lines as written', () => {
-    expect(texts('| a | **b** |\n|---|---|\n| 1 | 2 |')).toEqual(['| a | **b** |', '|---|---|', '| 1 | 2 |']);
+  it('gives every line of a quote its bar, blank quoted lines included', () => {
+    expect(texts('> first\n> second\n>\n> third')).toEqual(['│ first', '│ second', '│', '│ third']);
+    expect(texts('> a\n\n> b')).toEqual(['│ a', '', '│ b']);
+    expect(texts('> > deep\n> shallow')).toEqual(['│ │ deep', '│ shallow']);
+  });
+
+  it('continues a quoted paragraph onto lines without `>`', () => {
+    const lines = renderMarkdown('> quoted\nlazy **line**\n> > deep\nlazier\n\nafter');
+    expect(lines.map(plainText)).toEqual(['│ quoted', '│ lazy line', '│ │ deep', '│ │ lazier', '', 'after']);
+    expect(lines[1]!.spans).toEqual([
+      { text: '│ ', style: { dim: true } },
+      { text: 'lazy ', style: { dim: true } },
+      { text: 'line', style: { dim: true, bold: true } },
+    ]);
+    expect(lines[1]!.indent).toBe(2);
+  });
+
+  it('ends a quote at a blank quoted line, a heading, or another block', () => {
+    expect(texts('> a\n>\nafter')).toEqual(['│ a', '│', 'after']);
+    expect(texts('> # Title\nafter')).toEqual(['│ Title', 'after']);
+    expect(texts('> a\n- item\n# Head')).toEqual(['│ a', '• item', 'Head']);
+  });
+
+  it('reads quoted content as a block of its own', () => {
+    const lines = renderMarkdown('> - item\n> 1. first');
+    expect(lines.map(plainText)).toEqual(['│ • item', '│ 1. first']);
+    expect(lines.map((target) => target.indent)).toEqual([4, 5]);
+  });
+});
+
+describe('renderMarkdown: tables', () => {
+  it('aligns columns to the widest cell, bold header, dim rule in place of the delimiter row', () => {
+    const lines = renderMarkdown('| Name | Size |\n|------|------|\n| a.ts | 12 |\n| index.html | 3 |');
+    expect(lines.map(plainText)).toEqual(['Name       │ Size', '───────────┼─────', 'a.ts       │ 12', 'index.html │ 3']);
+    expect(lines[0]!.spans).toEqual([
+      { text: 'Name', style: { bold: true } },
+      { text: '      ' },
+      { text: ' │ ', style: { dim: true } },
+      { text: 'Size', style: { bold: true } },
+    ]);
+    expect(lines[1]!.spans).toEqual([{ text: '───────────┼─────', style: { dim: true } }]);
+  });
+
+  it('honours column alignment', () => {
+    expect(texts('| left | center | right |\n|:-----|:------:|------:|\n| a | b | c |\n| aaaa | bb | cccccc |')).toEqual([
+      'left │ center │  right',
+      '─────┼────────┼───────',
+      'a    │   b    │      c',
+      'aaaa │   bb   │ cccccc',
+    ]);
+  });
+
+  it('renders markup inside cells and measures cells as rendered', () => {
+    const lines = renderMarkdown('| cmd | what |\n|---|---|\n| `npm test` | **runs** the [tests](https://x.dev) |\n| b | c |');
+    expect(lines.map(plainText)).toEqual([
+      'cmd      │ what',
+      '─────────┼───────────────────────────────',
+      'npm test │ runs the tests (https://x.dev)',
+      'b        │ c',
+    ]);
+    expect(lines[2]!.spans[0]).toEqual({ text: 'npm test', style: { color: 'cyan' } });
+    expect(lines[2]!.spans).toContainEqual({ text: 'runs', style: { bold: true } });
+  });
+
+  it('takes an escaped pipe as part of the cell, in code too', () => {
+    expect(texts('| a | b |\n|---|---|\n| x \\| y | `p \\| q` |')).toEqual(['a     │ b', '──────┼──────', 'x | y │ p | q']);
+  });
+
+  it('allows leaving out the outer pipes, and keeps cells that rows add or lack', () => {
+    expect(texts('a | b\n--|:-:\n1 | 2 | 3\n4 |\nafter')).toEqual(['a │ b', '──┼───┼──', '1 │ 2 │ 3', '4', 'after']);
+    expect(texts('x | y\n-|-\n| 1 |\n| | 2 |')).toEqual(['x │ y', '──┼──', '1', '  │ 2']);
+  });
+
+  it('measures wide characters by their columns', () => {
+    const lines = texts('| 名前 | n |\n|---|---:|\n| 漢字テスト | 1 |\n| ab | 22 |');
+    expect(lines).toEqual(['名前       │  n', '───────────┼───', '漢字テスト │  1', 'ab         │ 22']);
+  });
+
+  it('keeps the indentation of a table in a list item', () => {
+    const lines = renderMarkdown('- item\n  | a | b |\n  |---|---|\n  | 1 | 2 |');
+    expect(lines.map(plainText)).toEqual(['• item', '  a │ b', '  ──┼──', '  1 │ 2']);
+    expect(lines[3]!.indent).toBe(2);
+  });
+
+  it('ends a table at a blank line, a line without a pipe, or another block', () => {
+    expect(texts('| a |\n|---|\n| 1 |\n\n| 2 |')).toEqual(['a', '─', '1', '', '| 2 |']);
+    expect(texts('| a |\n|---|\n| 1 |\nplain text')).toEqual(['a', '─', '1', 'plain text']);
+    expect(texts('| a |\n|---|\n| 1 |\n```\n| code |\n```')).toEqual(['a', '─', '1', '    | code |']);
+    expect(texts('| a |\n|---|\n> | q |')).toEqual(['a', '─', '│ | q |']);
+  });
+
+  it('keeps rows without a valid delimiter row as written', () => {
+    expect(texts('| a | **b** |\n| 1 | 2 |')).toEqual(['| a | **b** |', '| 1 | 2 |']);
+    // Too few cells in the delimiter row, a cell that is not dashes, a delimiter row with no pipe.
+    expect(texts('| a | b |\n|---|\n| 1 | 2 |')).toEqual(['| a | b |', '|---|', '| 1 | 2 |']);
+    expect(texts('| a | b |\n|---|-x-|')).toEqual(['| a | b |', '|---|-x-|']);
+    expect(texts('a | b\n---')).toEqual(['a | b', '─'.repeat(20)]);
+    expect(texts('| a | b |')).toEqual(['| a | b |']);
+  });
+
+  it('gives one line per source line, so a streamed table does not jump', () => {
+    const source = '| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |';
+    expect(renderMarkdown(source)).toHaveLength(4);
   });
 });
 

@@ -10,7 +10,7 @@ import { quoteArgv } from '../exec/shell-quote.ts';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { commandLines, relativeChange, relativePath } from './approval-lines.ts';
 import { fileChangeLines } from './diff-lines.ts';
-import { renderMarkdown } from './markdown.ts';
+import { fenceAfter, renderMarkdown, renderMarkdownLines, type CodeFence } from './markdown.ts';
 import { sanitize, sanitizeLines } from './text/sanitize.ts';
 import { EMPTY_LINE, plainText, span, styled, type Line, type SpanStyle } from './text/styled.ts';
 import { truncateLine, wrapLine, wrapLines } from './text/wrap.ts';
@@ -36,21 +36,38 @@ const OUTPUT_LINE_CHARS = 4096;
 
 const DIM: SpanStyle = { dim: true };
 const THOUGHT: SpanStyle = { dim: true, italic: true };
-const PLAIN: SpanStyle = {};
+
+/** Lines above a live window that it may take in, so that a table or a quote cut by its top edge still renders whole. */
+const WINDOW_BLOCK_LINES = 40;
+/** Lines a live window may have besides 16 per row it shows. */
+const WINDOW_MAX_LINES = 1024;
+/**
+ * Past this length the line still being written is shown plain while it streams: it is rendered again on every
+ * frame, and inline Markdown on a very long line with many unpaired markers is not linear.
+ */
+const PARTIAL_MARKDOWN_CHARS = 2000;
 
 /**
  * Text arriving in deltas, kept as finished lines plus the line still being written: a delta costs only its own
- * length, and a frame wraps only the few lines at the end that it shows.
+ * length, and a frame renders and wraps only the few lines at the end that it shows. For Markdown, each finished
+ * line records whether it starts inside a code block, so that a window onto the end renders as the whole would.
  */
 class TextStream {
   private readonly lines: string[] = [];
+  /** For each finished line, the code block it is inside of (undefined: none). */
+  private readonly fences: Array<CodeFence | undefined> = [];
+  /** The code block the line being written is inside of. */
+  private fence: CodeFence | undefined;
   private partial = '';
 
   append(delta: string): void {
     const pieces = delta.split('\n');
     this.partial += pieces[0] ?? '';
     for (const piece of pieces.slice(1)) {
-      this.lines.push(sanitize(this.partial));
+      const finished = sanitize(this.partial);
+      this.lines.push(finished);
+      this.fences.push(this.fence);
+      this.fence = fenceAfter(finished, this.fence);
       this.partial = piece;
     }
   }
@@ -76,6 +93,55 @@ class TextStream {
     if (this.partial !== '') take(sanitize(this.partial));
     for (let index = this.lines.length - 1; index >= 0 && count < maxRows; index--) take(this.lines[index] ?? '');
     return chunks.reverse().flat().slice(-maxRows);
+  }
+
+  /**
+   * The last `maxRows` rows of the text rendered as Markdown and wrapped to `width`. Only a window of lines at the
+   * end is rendered, doubled until it fills the rows: the cost of a frame depends on the rows shown, not the text.
+   */
+  markdownTailRows(width: number, maxRows: number): Line[] {
+    if (maxRows <= 0) return [];
+    // A first guess from the lines' lengths; blank lines and fences, which give fewer rows, make it short at times.
+    const columns = Math.max(1, width);
+    let rows = Math.ceil(this.partial.length / columns);
+    let count = 0;
+    while (rows < maxRows && count < this.lines.length) {
+      rows += Math.max(1, Math.ceil(this.lines[this.lines.length - 1 - count]!.length / columns));
+      count += 1;
+    }
+    for (;;) {
+      const wrapped = wrapLines(this.renderFrom(this.lines.length - count), width);
+      // Past a bound the rows are left short: only a text of nearly nothing but blank lines and fences gets there.
+      if (wrapped.length >= maxRows || count === this.lines.length || count > WINDOW_MAX_LINES + 16 * maxRows) return wrapped.slice(-maxRows);
+      count = Math.min(this.lines.length, Math.max(1, count * 2));
+    }
+  }
+
+  /**
+   * The finished lines from `start` (moved back to the start of its block, within limits) and the line being
+   * written, rendered.
+   */
+  private renderFrom(from: number): Line[] {
+    // Only a table (its rows need the header) or a quote (lines without `>` continue it) depends on the lines above
+    // it in the same block: the window goes back to the first line that could start one, if there is any.
+    let start = from;
+    const limit = Math.max(0, from - WINDOW_BLOCK_LINES);
+    for (let index = from; index > limit && this.fenceAt(index) === undefined && this.fences[index - 1] === undefined; index--) {
+      const above = this.lines[index - 1]!;
+      if (above.trim() === '') break;
+      if (above.includes('|') || /^\s*>/.test(above)) start = index - 1;
+    }
+    const sources = this.lines.slice(start);
+    const long = this.partial.length > PARTIAL_MARKDOWN_CHARS && this.fence === undefined;
+    if (this.partial !== '' && !long) sources.push(sanitize(this.partial));
+    const lines = renderMarkdownLines(sources, this.fenceAt(start));
+    if (long) lines.push({ spans: [span(sanitize(this.partial))] });
+    return lines;
+  }
+
+  /** The code block that the line at `index` (the line being written, at the end) is inside of. */
+  private fenceAt(index: number): CodeFence | undefined {
+    return index < this.lines.length ? this.fences[index] : this.fence;
   }
 }
 
@@ -265,7 +331,7 @@ export class TranscriptView {
   live(width: number, maxRows: number, now: number): Line[] {
     const blocks: Array<(budget: number) => Line[]> = [];
     if (!this.reasoning.empty) blocks.push((budget) => this.reasoning.tailRows(width, budget, THOUGHT));
-    if (!this.message.empty) blocks.push((budget) => this.message.tailRows(width, budget, PLAIN));
+    if (!this.message.empty) blocks.push((budget) => this.message.markdownTailRows(width, budget));
     for (const command of this.commands.values()) {
       blocks.push((budget) => this.runningRows(command, width, now).slice(-budget));
     }
@@ -306,7 +372,7 @@ export class TranscriptView {
   /** Commits streamed text that got no final event (the turn failed or was stopped): nothing seen is lost. */
   private flushStreams(): void {
     this.endThought();
-    if (!this.message.empty) this.commit(plainLines(this.message.texts()));
+    if (!this.message.empty) this.commit(renderMarkdownLines(this.message.texts()));
     this.message = new TextStream();
   }
 

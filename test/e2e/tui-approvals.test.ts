@@ -182,4 +182,15 @@ describe('keel UI: approvals', () => {
     await keel.waitFor('Ran it.');
     expect(existsSync(join(cwd, 'long.txt'))).toBe(false);
   });
+
+  it('says that an approved command runs outside the sandbox', async () => {
+    const { cwd } = tuiPlace();
+    const server = await useScriptedServer([respond(functionCall('shell', { command: touchCommand('outside.txt') }, 'call_out')), respond(text('Left it.'))]);
+    const keel = ptys.start(['-a', 'untrusted', '-s', 'read-only', 'make outside.txt'], { cwd, env: modelEnv(server.url) });
+    await waitForQuestion(keel, 'touch outside.txt');
+    await keel.waitFor('It runs outside the read-only sandbox.');
+    keel.type('n');
+    await keel.waitFor('Left it.');
+  });
 });
+
