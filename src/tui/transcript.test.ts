@@ -400,6 +400,13 @@ describe('TranscriptView', () => {
       expect(lines.at(-2)).not.toBe('');
     });
 
+    it('shows only the changed files of a patch the person approved (its diff was shown with the question)', () => {
+      const approved = body(viewWith({ type: 'patch_apply_begin', call_id: 'p2', auto_approved: false, changes }));
+      expect(approved).toEqual(['✎ apply_patch', 'M src/a.ts (+1 -1)', 'A notes.md (+1)']);
+      const automatic = body(viewWith({ type: 'patch_apply_begin', call_id: 'p3', auto_approved: true, changes }));
+      expect(automatic).toContain('  +new');
+    });
+
     it('explains a failed patch briefly', () => {
       const stderr = ['context not found in src/a.ts', '', ...Array.from({ length: 12 }, (_, index) => `detail ${index}`)].join('\n');
       const view = viewWith({ type: 'patch_apply_begin', call_id: 'p1', auto_approved: false, changes });

@@ -415,9 +415,11 @@ export class TranscriptView {
   }
 
   private patchLines(msg: EventOf<'patch_apply_begin'>): Line[] {
-    const files = Object.entries(msg.changes).flatMap(([path, change]) =>
-      fileChangeLines(relativePath(path, this.sessionCwd), relativeChange(change, this.sessionCwd), PATCH_FILE_LINES),
-    );
+    const files = Object.entries(msg.changes).flatMap(([path, change]) => {
+      const lines = fileChangeLines(relativePath(path, this.sessionCwd), relativeChange(change, this.sessionCwd), PATCH_FILE_LINES);
+      // A patch the person approved was shown whole with the question: here only which files it changes.
+      return msg.auto_approved ? lines : lines.slice(0, 1);
+    });
     return [{ spans: [span('✎ apply_patch', { color: 'cyan' })] }, ...files];
   }
 }
