@@ -1,9 +1,30 @@
 /** The text of `keel --help` and `keel exec --help`. */
+const UI_OPTIONS = `Options:
+  -m, --model NAME                 the model to use (default: config.toml's model)
+  -p, --profile NAME               use the [profiles.NAME] table of config.toml
+  -c, --config KEY=VALUE           override one config.toml key (repeatable)
+      --oss                        use the local provider (Ollama unless configured)
+  -a, --ask-for-approval POLICY    when to ask before running something: untrusted, on-failure,
+                                   on-request (default) or never
+  -s, --sandbox MODE               read-only (default), workspace-write or danger-full-access
+      --full-auto                  -a on-request -s workspace-write: edit and run in the workspace, ask for the rest
+      --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
+  -C, --cd DIR                     work in DIR instead of the current directory
+  -h, --help                       show this help
+
+In the UI:
+  Enter send (while a task runs: queued for it) · Shift+Enter, Ctrl+J or Alt+Enter new line
+  Up/Down recall earlier prompts · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Alt+Left/Right by word
+  Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
+  Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
+  Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
+  Approvals: y approve · a approve for this session · n deny · Esc abort the task
+  /new /resume /status /model NAME /approvals /diff /help /quit`;
+
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 
 Usage:
-  keel [options] [PROMPT]        open the interactive UI, optionally with a first prompt (options and keys:
-                                 keel resume --help)
+  keel [options] [PROMPT]        open the interactive UI, optionally with a first prompt (options below)
   keel resume [--last | SESSION_ID] [PROMPT]
                                  open the UI on a recorded session (no id: pick one of this repository's)
   keel exec [options] [PROMPT]   run one task without interaction (PROMPT, or "-" / nothing to read stdin)
@@ -28,7 +49,9 @@ Environment:
 Every session is recorded as it happens in $KEEL_HOME/sessions/ (mode 0600, no API keys), so it can be
 resumed whatever ended it. Prompts are kept in $KEEL_HOME/history.jsonl.
 
-Run "keel exec --help" for the options of a task, "keel resume --help" for the interactive UI's.`;
+Run "keel exec --help" for the options of a task without interaction.
+
+The interactive UI's ${UI_OPTIONS.charAt(0).toLowerCase()}${UI_OPTIONS.slice(1)}`;
 
 export const EXEC_HELP = `Usage: keel exec [options] [PROMPT]
 
@@ -83,27 +106,7 @@ stopped. The session works in its own directory (keel can be anywhere); -C DIR m
 All options of "keel exec" apply (--json, -o, -m, --stateful, …). Two keel processes never write one session:
 a second one is refused with the holder's process id.`;
 
-const UI_OPTIONS = `Options:
-  -m, --model NAME                 the model to use (default: config.toml's model)
-  -p, --profile NAME               use the [profiles.NAME] table of config.toml
-  -c, --config KEY=VALUE           override one config.toml key (repeatable)
-      --oss                        use the local provider (Ollama unless configured)
-  -a, --ask-for-approval POLICY    when to ask before running something: untrusted, on-failure,
-                                   on-request (default) or never
-  -s, --sandbox MODE               read-only (default), workspace-write or danger-full-access
-      --full-auto                  -a on-request -s workspace-write: edit and run in the workspace, ask for the rest
-      --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
-  -C, --cd DIR                     work in DIR instead of the current directory
-  -h, --help                       show this help
 
-In the UI:
-  Enter send (while a task runs: queued for it) · Shift+Enter, Ctrl+J or Alt+Enter new line
-  Up/Down recall earlier prompts · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Alt+Left/Right by word
-  Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
-  Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
-  Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
-  Approvals: y approve · a approve for this session · n deny · Esc abort the task
-  /new /resume /status /model NAME /approvals /diff /help /quit`;
 
 export const TUI_HELP = `Usage: keel [options] [PROMPT]
 

@@ -820,12 +820,19 @@ class TuiApp {
       return { rows: [row], cursorRow: 0, cursorCol: 2 };
     }
     const layout = this.composer.layout(Math.max(1, width - 2));
-    const first = Math.min(Math.max(0, layout.cursorRow - maxRows + 1), Math.max(0, layout.rows.length - maxRows));
-    const visible = layout.rows.slice(first, first + maxRows);
-    const rows = visible.map((text, index) => ({
+    const total = layout.rows.length;
+    // A text taller than the box shows the rows around the cursor, with a line saying how much is out of view.
+    const room = total > maxRows ? Math.max(1, maxRows - 1) : maxRows;
+    const first = Math.min(Math.max(0, layout.cursorRow - room + 1), Math.max(0, total - room));
+    const visible = layout.rows.slice(first, first + room);
+    const rows: Line[] = visible.map((text, index) => ({
       spans: [span(index + first === 0 ? prompt : '  ', { bold: true, color: 'cyan' }), span(text)],
     }));
-    return { rows, cursorRow: layout.cursorRow - first, cursorCol: layout.cursorCol + 2 };
+    if (total <= maxRows) return { rows, cursorRow: layout.cursorRow - first, cursorCol: layout.cursorCol + 2 };
+    const above = first;
+    const below = total - first - visible.length;
+    const summary = `  ${total} lines${above > 0 ? ` · ${above} above` : ''}${below > 0 ? ` · ${below} below` : ''}`;
+    return { rows: [{ spans: [span(summary, { dim: true })] }, ...rows], cursorRow: layout.cursorRow - first + 1, cursorCol: layout.cursorCol + 2 };
   }
 
   /** The question under the request printed above it, and how to answer (or why answering waits). */
@@ -858,6 +865,13 @@ class TuiApp {
     if (this.mode.type === 'busy' || this.mode.type === 'picker') return { spans: [] };
     if (this.quitArmed) return { spans: [span('Press Ctrl+C again to quit', { color: 'yellow', bold: true }), span(' · Ctrl+D also quits', { dim: true })] };
     if (this.approvals.length > 0) return { spans: [span('keel is waiting for your answer', { color: 'yellow' })] };
+    const typed = /^\/(\S*)$/.exec(this.composer.text);
+    if (typed !== null) {
+      // Typing a command: the ones it could become (Tab completes a single match).
+      const matches = SLASH_COMMANDS.filter((command) => command.name.startsWith(typed[1]!));
+      const text = matches.length === 0 ? 'no such command: /help lists them' : matches.map((command) => command.usage).join('  ');
+      return { spans: [span(text, { dim: true })] };
+    }
     if (this.taskStartedAt !== null) {
       const seconds = Math.floor((this.now() - this.taskStartedAt) / 1000);
       return {

@@ -72,6 +72,30 @@ describe('keel UI: resizing the terminal', () => {
 });
 
 describe('keel UI: multi-line input', () => {
+  it('a paste taller than the prompt box says how many lines it holds, and all of them are sent', async () => {
+    const server = await useScriptedServer([respond(text('Got the whole paste.'))]);
+    const keel = ptys.start([], { env: modelEnv(server.url) });
+    await waitForSession(keel);
+    const pasted = Array.from({ length: 40 }, (_, index) => `pasted line ${index + 1}`).join('\n');
+    keel.paste(pasted);
+    await keel.waitFor(/40 lines · \d+ above/);
+    await keel.waitFor('pasted line 40');
+    keel.press('enter');
+    await keel.waitFor('Got the whole paste.');
+    const [request] = await server.waitForRequests(1);
+    expect(userMessageTexts(request!).at(-1)).toBe(pasted);
+  });
+
+  it('typing a slash lists the commands it could become', async () => {
+    const server = await useScriptedServer([]);
+    const keel = ptys.start([], { env: modelEnv(server.url) });
+    await waitForSession(keel);
+    keel.type('/re');
+    await keel.waitFor('/resume');
+    keel.press('tab');
+    await keel.waitFor('› /resume');
+  });
+
   it('Shift+Enter (kitty form) and Ctrl+J add lines, and the message is sent with them', async () => {
     const server = await useScriptedServer([respond(text('Three lines received.'))]);
     const keel = ptys.start([], { env: modelEnv(server.url) });
