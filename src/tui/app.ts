@@ -112,6 +112,8 @@ class TuiApp {
   /** The latest cumulative diff of each task, keyed by the task's submission id, for /diff. */
   private readonly diffs = new Map<string, string>();
   private taskStartedAt: number | null = null;
+  /** When the request being retried goes out again (after a `stream_error`), for the countdown in the hint line. */
+  private retryAt: number | null = null;
   private readonly now: () => number;
 
   private renderTimer: NodeJS.Timeout | null = null;
@@ -233,6 +235,8 @@ class TuiApp {
 
   /** The app's own state from an event (the transcript keeps the rest). `event` is null for replayed ones. */
   private track(msg: EventMsg, event: Event | null): void {
+    // Any news after a retry notice means the retry went out.
+    this.retryAt = msg.type === 'stream_error' && event !== null ? this.now() + msg.delay_ms : null;
     switch (msg.type) {
       case 'session_configured':
         Object.assign(this.status, {
@@ -874,6 +878,10 @@ class TuiApp {
     }
     if (this.taskStartedAt !== null) {
       const seconds = Math.floor((this.now() - this.taskStartedAt) / 1000);
+      if (this.retryAt !== null && this.retryAt > this.now()) {
+        const wait = Math.ceil((this.retryAt - this.now()) / 1000);
+        return { spans: [span('⟳ ', { color: 'yellow' }), span(`retrying in ${wait}s · working ${seconds}s · Esc or Ctrl+C to interrupt`, { dim: true })] };
+      }
       return {
         spans: [span('● ', { color: 'cyan' }), span(`working ${seconds}s · Esc or Ctrl+C to interrupt · Enter queues a message`, { dim: true })],
       };

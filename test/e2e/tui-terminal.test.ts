@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { userMessageTexts } from '../../src/scripted/index.ts';
-import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { functionCall, httpError, respond, text } from '../../src/scripted/script-builders.ts';
 import { IDLE_PROMPT, NO_QUESTIONS, modelEnv, screenRows, tuiPlace, waitForSession } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { runKeel } from '../support/run-keel.ts';
@@ -68,6 +68,18 @@ describe('keel UI: resizing the terminal', () => {
     keel.type(' here');
     await keel.waitFor(() => layoutProblems(keel, large, status, '› still typing here', transcript).length === 0);
     expect(keel.cursor()).toEqual({ x: '› still typing here'.length, y: screenRows(keel).length - 3 });
+  });
+});
+
+describe('keel UI: retries', () => {
+  it('shows what is retried and counts down to the retry', async () => {
+    const server = await useScriptedServer([httpError(429, { headers: { 'retry-after': '2' }, message: 'Rate limit reached' }), respond(text('Through at last.'))]);
+    const keel = ptys.start([...NO_QUESTIONS, 'hello'], { env: modelEnv(server.url) });
+    await keel.waitFor(/⟳ retrying 1\/\d+ in 2\.0s: .*Rate limit reached/);
+    await keel.waitFor(/⟳ retrying in [12]s · working \d+s/);
+    await keel.waitFor('Through at last.');
+    await keel.waitFor(IDLE_PROMPT);
+    expect(keel.screen()).not.toContain('retrying in');
   });
 });
 
