@@ -1,6 +1,7 @@
 /** The real process behind the front ends' I/O interfaces. */
 import { writeFile } from 'node:fs/promises';
-import type { ExecIo, StopSignal } from '../exec/run-exec.ts';
+import type { StopSignal } from '../exec/exit-codes.ts';
+import type { ExecIo } from '../exec/run-exec.ts';
 
 export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -26,15 +27,18 @@ export const processIo = {
   },
 };
 
+/** Subscribes to a stop signal of this process; returns the unsubscribe function. */
+export function onProcessSignal(signal: StopSignal, handler: () => void): () => void {
+  process.on(signal, handler);
+  return () => void process.off(signal, handler);
+}
+
 export function execIo(): ExecIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
-    onSignal(signal: StopSignal, handler: () => void) {
-      process.on(signal, handler);
-      return () => void process.off(signal, handler);
-    },
+    onSignal: onProcessSignal,
     exitNow: (code) => processIo.exit(code),
   };
 }

@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { colorWanted } from '../exec/style.ts';
 import type { ResponseItem } from '../protocol/index.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
-import { runTui, SIGNAL_CODES, type StopSignal } from '../tui/app.ts';
+import { runTui } from '../tui/app.ts';
+import { SIGNAL_EXIT_CODES } from '../exec/exit-codes.ts';
 import { pickSession } from '../tui/pick-session.ts';
 import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';
@@ -15,7 +16,7 @@ import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { buildSessionAgent } from './build-agent.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
-import { processIo } from './process-io.ts';
+import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';
@@ -77,7 +78,7 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const io = processTerminal();
   // However keel leaves (an internal error included), the terminal is given back as it was.
   processIo.onExit(() => io.restore());
-  const result = await runTui(first, {
+  return runTui(first, {
     io,
     color: colorWanted(process.stdout, env),
     version: VERSION,
@@ -86,11 +87,10 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     services,
     firstPrompt: resuming ? (values.last ? positionals[0] : positionals[1]) ?? null : positionals[0] ?? null,
     exitNow: (code) => processIo.exit(code),
-    onSignal: subscribeSignal,
+    onSignal: onProcessSignal,
     warnings: routeWarnings,
     suspend: suspendProcess,
   });
-  return result.code;
 }
 
 /** Opens new and resumed sessions with the settings this run resolved. */
@@ -194,9 +194,9 @@ async function resumeRef(
   }
   const io = processTerminal();
   processIo.onExit(() => io.restore());
-  const picked = await pickSession(io, choices, { color: colorWanted(process.stdout, process.env), now: Date.now(), onSignal: subscribeSignal });
+  const picked = await pickSession(io, choices, { color: colorWanted(process.stdout, process.env), now: Date.now(), onSignal: onProcessSignal });
   if (picked.type === 'picked') return { type: 'id', idOrPrefix: picked.id };
-  return picked.type === 'cancelled' ? 'cancelled' : { stopped: SIGNAL_CODES[picked.signal] };
+  return picked.type === 'cancelled' ? 'cancelled' : { stopped: SIGNAL_EXIT_CODES[picked.signal] };
 }
 
 function parseTuiArgs(argv: string[]) {
@@ -210,11 +210,6 @@ function parseTuiArgs(argv: string[]) {
   } catch (error) {
     throw new UsageError(`${(error as Error).message} (see keel --help)`);
   }
-}
-
-function subscribeSignal(signal: StopSignal, handler: () => void): () => void {
-  process.on(signal, handler);
-  return () => void process.off(signal, handler);
 }
 
 /** Stops keel like a shell's Ctrl+Z (raw mode keeps the terminal from sending the signal itself). */

@@ -4,3 +4,7 @@ export const EXIT_TASK_ERROR = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_TERMINATED = 143;
+
+/** The signals that stop keel gracefully, and the exit code after each (128 + its number, as shells report it). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+export const SIGNAL_EXIT_CODES: Readonly<Record<StopSignal, number>> = { SIGINT: EXIT_INTERRUPTED, SIGTERM: EXIT_TERMINATED, SIGHUP: 129 };

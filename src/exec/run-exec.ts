@@ -3,13 +3,14 @@
  * while running. Exit codes: 0 done, 1 the task ended in an error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
  */
 import type { Agent } from '../core/agent.ts';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, EXIT_TERMINATED } from './exit-codes.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, SIGNAL_EXIT_CODES, type StopSignal } from './exit-codes.ts';
+
+export type { StopSignal } from './exit-codes.ts';
 import { HumanRenderer } from './human-renderer.ts';
 import { jsonlEvent, jsonlHeader } from './jsonl-renderer.ts';
 import type { Style } from './style.ts';
 
 
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export interface ExecIo {
   stdout(text: string): void;
@@ -32,7 +33,6 @@ export interface ExecOptions {
   io: ExecIo;
 }
 
-const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: EXIT_INTERRUPTED, SIGTERM: EXIT_TERMINATED, SIGHUP: 129 };
 
 export async function runExec(options: ExecOptions): Promise<number> {
   const { agent, io, style } = options;
@@ -45,7 +45,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const onStop = (signal: StopSignal) => () => {
     if (stoppedBy !== null) {
       if (human) io.stderr(style.red('stopping now\n'));
-      io.exitNow(SIGNAL_EXIT[signal]);
+      io.exitNow(SIGNAL_EXIT_CODES[signal]);
     }
     stoppedBy = signal;
     if (human) io.stderr(style.yellow(`\n${signal === 'SIGINT' ? 'Ctrl+C' : signal}: interrupting the task (press Ctrl+C again to quit at once)\n`));
@@ -75,7 +75,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   }
   if (options.outputLastMessage !== null) await io.writeFile(options.outputLastMessage, lastMessage ?? '');
   // A signal that arrived after the task had finished did not change its outcome.
-  if (stoppedBy !== null && aborted) return SIGNAL_EXIT[stoppedBy];
+  if (stoppedBy !== null && aborted) return SIGNAL_EXIT_CODES[stoppedBy];
   if (aborted) return EXIT_INTERRUPTED;
   return failed ? EXIT_TASK_ERROR : EXIT_OK;
 }

@@ -6,8 +6,11 @@
  * recall; Esc or Ctrl+C interrupt a running task; otherwise Ctrl+C clears the prompt, and on an empty prompt asks
  * for a second Ctrl+C to quit; Ctrl+D on an empty prompt quits.
  */
-import type { EventMsg, EventOf, Op, ReviewDecision, SandboxPolicy, AskForApproval, Event } from '../protocol/index.ts';
-import { approvalLines } from './approval-lines.ts';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../exec/exit-codes.ts';
+import type { EventMsg, Op, ReviewDecision, Event } from '../protocol/index.ts';
+import { APPROVAL_PRESETS, approvalDecision, decisionLine, type ApprovalPreset } from './approval-choices.ts';
+import { approvalLines, type ApprovalRequest } from './approval-lines.ts';
+import { notice } from './notice.ts';
 import { diffLines } from './diff-lines.ts';
 import { Composer } from './input/composer.ts';
 import { KeyParser, type Key } from './input/keys.ts';
@@ -16,15 +19,13 @@ import { Picker, type PickerOutcome } from './picker.ts';
 import { sessionPicker } from './pick-session.ts';
 import { Screen, type LiveCursor } from './screen.ts';
 import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from './session-handle.ts';
-import { SLASH_COMMANDS, parseSlashCommand } from './slash-commands.ts';
-import { contextLeftPercent, formatTokens, statusLine, type StatusInfo } from './status-line.ts';
+import { SLASH_COMMANDS, helpText, parseSlashCommand } from './slash-commands.ts';
+import { statusLine, statusReport, type StatusInfo } from './status-line.ts';
 import type { TerminalIo } from './terminal.ts';
-import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import { truncateLine, wrapLines } from './text/wrap.ts';
 import { TranscriptView } from './transcript.ts';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export interface TuiOptions {
   io: TerminalIo;
@@ -50,12 +51,7 @@ export interface TuiOptions {
   now?: () => number;
 }
 
-export interface TuiResult {
-  code: number;
-  sessionId: string;
-}
 
-type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'>;
 
 type Mode =
   | { type: 'compose' }
@@ -69,21 +65,9 @@ const QUIT_CONFIRM_MS = 2000;
 /** At most one frame per this many milliseconds: streaming thousands of deltas a second costs ~60 frames. */
 const FRAME_MS = 16;
 
-/** Exit codes after a stop signal (128 + its number), as shells report them. */
-export const SIGNAL_CODES: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-const APPROVAL_PRESETS: ReadonlyArray<{ label: string; detail: string; approval: AskForApproval; sandbox: SandboxPolicy }> = [
-  { label: 'Read only', detail: 'reads freely, asks before anything that could change something', approval: 'on-request', sandbox: { type: 'read-only' } },
-  {
-    label: 'Auto',
-    detail: 'edits and runs commands inside this workspace, asks for the rest',
-    approval: 'on-request',
-    sandbox: { type: 'workspace-write', writable_roots: [], network_access: false },
-  },
-  { label: 'Full access', detail: 'no sandbox and no questions: for throwaway machines', approval: 'never', sandbox: { type: 'danger-full-access' } },
-];
-
-export function runTui(initial: SessionHandle, options: TuiOptions): Promise<TuiResult> {
+/** Runs the UI until the person quits; resolves with keel's exit code. */
+export function runTui(initial: SessionHandle, options: TuiOptions): Promise<number> {
   return new TuiApp(initial, options).run();
 }
 
@@ -121,7 +105,7 @@ class TuiApp {
   private escapeTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: Array<() => void> = [];
-  private finish: (result: TuiResult) => void = () => undefined;
+  private finish: (code: number) => void = () => undefined;
 
   constructor(
     initial: SessionHandle,
@@ -145,9 +129,9 @@ class TuiApp {
     };
   }
 
-  run(): Promise<TuiResult> {
+  run(): Promise<number> {
     const { io } = this.options;
-    const done = new Promise<TuiResult>((resolve) => (this.finish = resolve));
+    const done = new Promise<number>((resolve) => (this.finish = resolve));
     io.enter();
     this.unsubscribe.push(io.onData((data) => this.onInput(data)));
     this.unsubscribe.push(
@@ -157,7 +141,7 @@ class TuiApp {
         this.scheduleRender();
       }),
     );
-    this.unsubscribe.push(io.onClose(() => void this.quit(SIGNAL_CODES.SIGHUP)));
+    this.unsubscribe.push(io.onClose(() => void this.quit(SIGNAL_EXIT_CODES.SIGHUP)));
     const offWarnings = this.options.warnings?.((text) => this.note(`warning: ${text}`, 'yellow'));
     if (offWarnings) this.unsubscribe.push(offWarnings);
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -637,7 +621,7 @@ class TuiApp {
       type: 'picker',
       picker: picker as Picker<unknown>,
       onPick: (value) => {
-        const preset = value as (typeof APPROVAL_PRESETS)[number];
+        const preset = value as ApprovalPreset;
         this.submit({ type: 'override_turn_context', approval_policy: preset.approval, sandbox_policy: preset.sandbox });
         this.status.approval = preset.approval;
         this.status.sandbox = preset.sandbox;
@@ -656,27 +640,7 @@ class TuiApp {
   }
 
   private showStatus(): void {
-    const s = this.status;
-    const usage = s.totalUsage;
-    const rows: Array<[string, string]> = [
-      ['Session', s.sessionId],
-      ['Log', this.handle.logPath ?? 'not recorded'],
-      ['Model', `${s.model} (provider ${s.providerId})`],
-      ['Directory', s.cwd],
-      ['Approvals', s.approval],
-      ['Sandbox', s.sandbox.type],
-      ['Instructions', this.handle.instructionFiles.length > 0 ? this.handle.instructionFiles.join(', ') : 'none (no AGENTS.md found)'],
-      [
-        'Tokens',
-        usage === null
-          ? 'none used yet'
-          : `${formatTokens(usage.total_tokens)} (input ${formatTokens(usage.input_tokens)}, cached ${formatTokens(usage.cached_input_tokens)}, output ${formatTokens(usage.output_tokens)})`,
-      ],
-      ['Context', s.contextUsed !== null && s.contextWindow !== null ? `${contextLeftPercent(s.contextUsed, s.contextWindow)}% left of ${formatTokens(s.contextWindow)}` : 'window unknown'],
-    ];
-    const lines: Line[] = [{ spans: [span('Status', { bold: true })] }];
-    for (const [label, value] of rows) lines.push({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: 15 });
-    this.commitNotice(lines);
+    this.commitNotice(statusReport(this.status, { logPath: this.handle.logPath, instructionFiles: this.handle.instructionFiles }));
   }
 
   private showDiff(): void {
@@ -711,7 +675,7 @@ class TuiApp {
       // Asked again to stop while saving: leave now (every record is already on disk). A hang-up is not a second
       // request: it comes with the closed input that started the quit.
       this.shutdownUi();
-      this.options.exitNow?.(SIGNAL_CODES[signal]);
+      this.options.exitNow?.(SIGNAL_EXIT_CODES[signal]);
       return;
     }
     if (signal === 'SIGINT') {
@@ -719,7 +683,7 @@ class TuiApp {
       this.render();
       return;
     }
-    void this.quit(SIGNAL_CODES[signal]);
+    void this.quit(SIGNAL_EXIT_CODES[signal]);
   }
 
   /** Quits: the engine stops what runs and flushes the log; the terminal is given back as it was. */
@@ -739,7 +703,7 @@ class TuiApp {
       this.shutdownUi();
       const id = this.handle.agent.sessionId;
       this.options.io.write(`Session saved. Resume it with: keel resume ${id}\r\n`);
-      this.finish({ code, sessionId: id });
+      this.finish(code);
     }
   }
 
@@ -893,67 +857,6 @@ class TuiApp {
 function isRecallKey(key: Key): boolean {
   if (key.kind !== 'key' || key.alt || key.shift) return false;
   return key.ctrl ? key.name === 'p' || key.name === 'n' : key.name === 'up' || key.name === 'down';
-}
-
-function approvalDecision(key: Key): ReviewDecision | null {
-  if (key.kind === 'text') {
-    switch (key.text.toLowerCase()) {
-      case 'y':
-        return 'approved';
-      case 'a':
-        return 'approved_for_session';
-      case 'n':
-        return 'denied';
-      default:
-        return null;
-    }
-  }
-  if (key.kind !== 'key') return null;
-  if (key.name === 'escape' || (key.ctrl && key.name === 'c')) return 'abort';
-  return null;
-}
-
-function decisionLine(decision: ReviewDecision, what: 'command' | 'patch'): Line {
-  switch (decision) {
-    case 'approved':
-      return notice(`✓ ${what} approved`, 'green');
-    case 'approved_for_session':
-      return notice(`✓ ${what} approved for the rest of this session`, 'green');
-    case 'denied':
-      return notice(`✗ ${what} denied: keel tells the model and goes on`, 'red');
-    case 'abort':
-      return notice(`⏹ ${what} not approved: stopping the task`, 'yellow');
-  }
-}
-
-/** A line of the UI's own; its text may quote a file, a log or an error, so it is made safe to draw. */
-function notice(text: string, color: 'red' | 'yellow' | 'cyan' | 'green' | null): Line {
-  return { spans: [span(sanitize(text), color === null ? undefined : { color })], indent: 2 };
-}
-
-/** The /help text: short lines, so that it reads well at 80 columns. */
-const KEY_HELP: ReadonlyArray<[keys: string, what: string]> = [
-  ['Enter', 'send (while a task runs: queued for it)'],
-  ['Shift+Enter, Ctrl+J, Alt+Enter', 'new line'],
-  ['Up / Down', 'earlier prompts'],
-  ['Tab', 'complete a /command'],
-  ['Esc, Ctrl+C', 'interrupt the running task'],
-  ['Ctrl+C', 'clear the prompt; twice on an empty one: quit'],
-  ['Ctrl+D', 'quit (on an empty prompt)'],
-  ['Ctrl+A / Ctrl+E', 'start / end of the line'],
-  ['Ctrl+U / Ctrl+K / Ctrl+W', 'delete to line start / end / a word'],
-  ['Ctrl+Y', 'put back what was deleted'],
-  ['Alt+Left / Alt+Right', 'move by word'],
-  ['y / a / n / Esc', 'approve / for the session / deny / abort'],
-  ['Ctrl+L / Ctrl+Z', 'redraw / suspend (fg to come back)'],
-];
-
-function helpText(): string {
-  const column = (rows: ReadonlyArray<readonly [string, string]>): string[] => {
-    const width = Math.max(...rows.map(([left]) => left.length));
-    return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
-  };
-  return ['Commands:', ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])), 'Keys:', ...column(KEY_HELP)].join('\n');
 }
 
 /** Closes a session that was opened but will not be shown. */

@@ -1,4 +1,5 @@
 /** `keel resume` with no session named: a picker of this repository's sessions, shown before the UI opens. */
+import type { StopSignal } from '../exec/exit-codes.ts';
 import { KeyParser } from './input/keys.ts';
 import { Picker } from './picker.ts';
 import { Screen } from './screen.ts';
@@ -16,13 +17,13 @@ export function sessionPicker(choices: readonly SessionChoice[], now: number): P
   return new Picker<string>('Resume a session of this repository', items, 'no other session was started here yet');
 }
 
-export type PickOutcome = { type: 'picked'; id: string } | { type: 'cancelled' } | { type: 'stopped'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' };
+export type PickOutcome = { type: 'picked'; id: string } | { type: 'cancelled' } | { type: 'stopped'; signal: StopSignal };
 
 export interface PickSessionOptions {
   color: boolean;
   now: number;
   /** Subscribes to stop signals; returns the unsubscribe function. */
-  onSignal?: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', handler: () => void) => () => void;
+  onSignal?: (signal: StopSignal, handler: () => void) => () => void;
 }
 
 /**

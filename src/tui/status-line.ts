@@ -56,3 +56,33 @@ export function relativeTime(then: Date, now: number): string {
   if (seconds < 86_400) return `${Math.round(seconds / 3600)}h ago`;
   return `${Math.round(seconds / 86_400)}d ago`;
 }
+
+/** The /status report: the session, where it is recorded, what is in force, what it has used. */
+export function statusReport(status: StatusInfo & { sessionId: string; providerId: string }, session: { logPath: string | null; instructionFiles: readonly string[] }): Line[] {
+  const usage = status.totalUsage;
+  const rows: Array<[string, string]> = [
+    ['Session', status.sessionId],
+    ['Log', session.logPath ?? 'not recorded'],
+    ['Model', `${status.model} (provider ${status.providerId})`],
+    ['Directory', status.cwd],
+    ['Approvals', status.approval],
+    ['Sandbox', status.sandbox.type],
+    ['Instructions', session.instructionFiles.length > 0 ? session.instructionFiles.join(', ') : 'none (no AGENTS.md found)'],
+    [
+      'Tokens',
+      usage === null
+        ? 'none used yet'
+        : `${formatTokens(usage.total_tokens)} (input ${formatTokens(usage.input_tokens)}, cached ${formatTokens(usage.cached_input_tokens)}, output ${formatTokens(usage.output_tokens)})`,
+    ],
+    [
+      'Context',
+      status.contextUsed !== null && status.contextWindow !== null
+        ? `${contextLeftPercent(status.contextUsed, status.contextWindow)}% left of ${formatTokens(status.contextWindow)}`
+        : 'window unknown',
+    ],
+  ];
+  return [
+    { spans: [span('Status', { bold: true })] },
+    ...rows.map(([label, value]): Line => ({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: 15 })),
+  ];
+}

@@ -21,9 +21,9 @@ export interface TerminalIo {
 }
 
 /** Bracketed paste on; kitty keyboard protocol level 1 pushed (terminals without it ignore the request). */
-export const ENTER_MODES = '\u001b[?2004h\u001b[>1u';
+const ENTER_MODES = '\u001b[?2004h\u001b[>1u';
 /** Pops the keyboard protocol, bracketed paste off, attributes reset, cursor visible. */
-export const RESTORE_MODES = '\u001b[<u\u001b[?2004l\u001b[0m\u001b[?25h';
+const RESTORE_MODES = '\u001b[<u\u001b[?2004l\u001b[0m\u001b[?25h';
 
 export function processTerminal(): TerminalIo {
   const stdin = process.stdin;
