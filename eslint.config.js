@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 
 // Each layer may import only the layers listed before it. `scripted` (the scripted model server) is a
 // self-contained tool that speaks the wire formats: it sits right after util and is used by cli (keel demo) and tests.
-const LAYERS = ['protocol', 'util', 'scripted', 'model', 'tools', 'sandbox', 'store', 'core', 'config', 'exec', 'tui', 'cli'];
+const LAYERS = ['protocol', 'util', 'scripted', 'model', 'sandbox', 'tools', 'store', 'core', 'config', 'exec', 'tui', 'cli'];
+
+// Front ends see the engine only through its facade: they render events and produce ops (DESIGN.md section 3).
+const FRONT_ENDS = ['exec', 'tui'];
+const FRONT_END_ALLOWED = ['protocol', 'util'];
+const frontEndPatterns = LAYERS.filter((other) => !FRONT_END_ALLOWED.includes(other) && !FRONT_ENDS.includes(other) && other !== 'cli').map(
+  (other) => ({
+    group: other === 'core' ? ['**/core/*', '!**/core/agent.ts'] : [`**/${other}/*`, `**/${other}`],
+    message: `front ends import only core/agent.ts, protocol/ and util/ (src/${other}/ is the engine's business; see DESIGN.md section 2).`,
+  }),
+);
 
 const layerRules = LAYERS.map((layer, index) => {
   const forbidden = LAYERS.slice(index + 1);
@@ -14,10 +24,13 @@ const layerRules = LAYERS.map((layer, index) => {
         'error',
         {
           paths: [{ name: 'zod', message: "Import from 'zod/mini' (tree-shakable; the full build triples keel's start-up bundle)." }],
-          patterns: forbidden.map((other) => ({
-            group: [`**/${other}/*`, `**/${other}`],
-            message: `src/${layer}/ must not import src/${other}/ (layers import only the layers above them; see DESIGN.md section 2).`,
-          })),
+          patterns: [
+            ...forbidden.map((other) => ({
+              group: [`**/${other}/*`, `**/${other}`],
+              message: `src/${layer}/ must not import src/${other}/ (layers import only the layers above them; see DESIGN.md section 2).`,
+            })),
+            ...(FRONT_ENDS.includes(layer) ? frontEndPatterns : []),
+          ],
         },
       ],
     },

@@ -3,7 +3,7 @@
 // scripted server, the session list or the doctor.
 import { killAllGroupsNow } from '../tools/shell/group-registry.ts';
 import { closeAllLogsNow } from './session-log-setup.ts';
-import { EXIT_USAGE } from '../exec/exit-codes.ts';
+import { EXIT_USAGE } from '../util/exit-codes.ts';
 import { MAIN_HELP } from './help-text.ts';
 import { processIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';

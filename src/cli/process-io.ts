@@ -1,6 +1,6 @@
 /** The real process behind the front ends' I/O interfaces. */
 import { writeFile } from 'node:fs/promises';
-import type { StopSignal } from '../exec/exit-codes.ts';
+import type { StopSignal } from '../util/exit-codes.ts';
 import type { ExecIo } from '../exec/run-exec.ts';
 
 export async function readAllStdin(): Promise<string> {

@@ -1,8 +1,17 @@
 /** The real machine behind the engine's approval gate: the sandbox probe (once, on first need), writable roots, wrapping. */
 import type { SafetyServices } from '../core/approval-gate.ts';
 import type { SandboxPolicy } from '../protocol/index.ts';
-import { networkAllowed, nodeSandboxHost, probeSandbox, sandboxUsable, sensitiveSockets, wrapCommand, type SandboxProbe } from '../sandbox/index.ts';
-import { nodePathProbe, writableRoots } from '../tools/approval/index.ts';
+import {
+  networkAllowed,
+  nodePathProbe,
+  nodeSandboxHost,
+  probeSandbox,
+  sandboxUsable,
+  sensitiveSockets,
+  writableRoots,
+  wrapCommand,
+  type SandboxProbe,
+} from '../sandbox/index.ts';
 
 export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string): SafetyServices {
   let probing: Promise<SandboxProbe> | null = null;

@@ -8,7 +8,7 @@ import { colorWanted } from '../exec/style.ts';
 import type { ResponseItem } from '../protocol/index.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui } from '../tui/app.ts';
-import { SIGNAL_EXIT_CODES } from '../exec/exit-codes.ts';
+import { SIGNAL_EXIT_CODES } from '../util/exit-codes.ts';
 import { pickSession } from '../tui/pick-session.ts';
 import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';

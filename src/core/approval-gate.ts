@@ -4,9 +4,9 @@
  * class adds the session's memory (what was approved for the session) and the waiting for an answer.
  */
 import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
-import { assessCommand, assessPatch, commandApprovalKey, patchPaths, type PathProbe, type WritablePaths } from '../tools/approval/index.ts';
+import { assessCommand, assessPatch, commandApprovalKey, patchPaths } from '../tools/approval/index.ts';
 import type { ApprovalSubject } from '../tools/tool.ts';
-import { detectSandboxDenial, networkAllowed } from '../sandbox/index.ts';
+import { detectSandboxDenial, networkAllowed, type PathProbe, type WritablePaths } from '../sandbox/index.ts';
 import { assessSandboxRetry } from '../tools/approval/index.ts';
 
 /** The machine-facing half of safety, given by the front end's wiring (real sandbox, real file system). */

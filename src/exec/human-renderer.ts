@@ -4,7 +4,7 @@
  * follows it, because only the last one of a task goes to stdout.
  */
 import type { Event, EventMsg, FileChange, TokenUsage } from '../protocol/index.ts';
-import { quoteArgv } from './shell-quote.ts';
+import { quoteArgv } from '../util/shell-quote.ts';
 import type { Style } from './style.ts';
 
 export interface HumanRendererOptions {

@@ -3,9 +3,9 @@
  * while running. Exit codes: 0 done, 1 the task ended in an error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
  */
 import type { Agent } from '../core/agent.ts';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, SIGNAL_EXIT_CODES, type StopSignal } from './exit-codes.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, SIGNAL_EXIT_CODES, type StopSignal } from '../util/exit-codes.ts';
 
-export type { StopSignal } from './exit-codes.ts';
+export type { StopSignal } from '../util/exit-codes.ts';
 import { HumanRenderer } from './human-renderer.ts';
 import { jsonlEvent, jsonlHeader } from './jsonl-renderer.ts';
 import type { Style } from './style.ts';

@@ -3,7 +3,7 @@
  * command with its exit status and output, and where the session was interrupted.
  */
 import type { EventMsg } from '../protocol/index.ts';
-import { quoteArgv } from './shell-quote.ts';
+import { quoteArgv } from '../util/shell-quote.ts';
 
 export interface TranscriptInput {
   id: string;

@@ -9,3 +9,6 @@ export type { MaskedPath, SandboxLayout } from './sandbox-layout.ts';
 export { seatbeltPolicy, SANDBOX_EXEC, type SeatbeltPolicy } from './seatbelt-profile.ts';
 export { sensitiveSockets, type SocketEnv } from './sensitive-sockets.ts';
 export { networkAllowed, wrapCommand, type SandboxBackend, type WrappedCommand } from './wrap-command.ts';
+export { nodePathProbe } from './node-path-probe.ts';
+export { isInside, resolvePath, type PathProbe, type ResolvedPath } from './resolve-path.ts';
+export { writableRoots, type RootsProbe, type WritablePaths, type WritableRootsEnv, type WritableRootsOptions } from './writable-roots.ts';

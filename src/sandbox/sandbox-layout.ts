@@ -1,6 +1,6 @@
 /**
  * What a sandboxed command may touch, as the wrappers need it. Paths are absolute and already resolved through
- * symbolic links (`writableRoots` in tools/approval does that), and exist: bubblewrap can only bind what is there.
+ * symbolic links (`writableRoots` in writable-roots.ts does that), and exist: bubblewrap can only bind what is there.
  */
 
 export interface SandboxLayout {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPolicy } from '../protocol/index.ts';
-import { nodePathProbe, writableRoots } from '../tools/approval/index.ts';
+import { nodePathProbe, writableRoots } from './index.ts';
 import { commandEnv } from './command-env.ts';
 import { nodeSandboxHost } from './node-sandbox-host.ts';
 import { probeSandbox } from './probe-sandbox.ts';

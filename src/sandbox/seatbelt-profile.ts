@@ -5,7 +5,7 @@
  * the writable roots minus their read-only paths, network only when allowed (IP only: never Unix sockets, which
  * reach container runtimes and other services outside the sandbox).
  */
-import { isInside } from '../tools/approval/index.ts';
+import { isInside } from './index.ts';
 import type { SandboxLayout } from './sandbox-layout.ts';
 
 export const SANDBOX_EXEC = '/usr/bin/sandbox-exec';

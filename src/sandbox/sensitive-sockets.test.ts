@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RootsProbe } from '../tools/approval/index.ts';
+import type { RootsProbe } from './index.ts';
 import { sensitiveSockets } from './sensitive-sockets.ts';
 
 function probe(files: string[], links: Record<string, string> = {}): RootsProbe {

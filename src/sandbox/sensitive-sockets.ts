@@ -4,7 +4,7 @@
  * starts a program outside). A new network namespace does not cover them, since they are files. Only those that
  * exist are returned, resolved through links: bubblewrap hides a socket by binding /dev/null over it.
  */
-import { resolvePath, type RootsProbe } from '../tools/approval/index.ts';
+import { resolvePath, type RootsProbe } from './index.ts';
 import type { MaskedPath } from './sandbox-layout.ts';
 
 export interface SocketEnv {

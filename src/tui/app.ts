@@ -6,7 +6,7 @@
  * recall; Esc or Ctrl+C interrupt a running task; otherwise Ctrl+C clears the prompt, and on an empty prompt asks
  * for a second Ctrl+C to quit; Ctrl+D on an empty prompt quits.
  */
-import { SIGNAL_EXIT_CODES, type StopSignal } from '../exec/exit-codes.ts';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../util/exit-codes.ts';
 import type { EventMsg, Op, ReviewDecision, Event } from '../protocol/index.ts';
 import { APPROVAL_PRESETS, approvalDecision, decisionLine, type ApprovalPreset } from './approval-choices.ts';
 import { approvalLines, type ApprovalRequest } from './approval-lines.ts';

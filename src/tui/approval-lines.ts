@@ -3,7 +3,7 @@
  * its own choice line. The command and path helpers here are shared with the transcript, so a command looks the
  * same when it is asked about, while it runs and once it has ended.
  */
-import { quoteArgv } from '../exec/shell-quote.ts';
+import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventOf, FileChange } from '../protocol/index.ts';
 import { fileChangeLines } from './diff-lines.ts';
 import { sanitize, sanitizeLines } from './text/sanitize.ts';

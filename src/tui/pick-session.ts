@@ -1,5 +1,5 @@
 /** `keel resume` with no session named: a picker of this repository's sessions, shown before the UI opens. */
-import type { StopSignal } from '../exec/exit-codes.ts';
+import type { StopSignal } from '../util/exit-codes.ts';
 import { KeyParser } from './input/keys.ts';
 import { Picker } from './picker.ts';
 import { Screen } from './screen.ts';

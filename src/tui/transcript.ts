@@ -6,7 +6,7 @@
  * Committed output is made of blocks (a user message, an answer, a command) with exactly one blank line between
  * them. Every piece of text from the model or a command goes through sanitize: escape codes never reach the screen.
  */
-import { quoteArgv } from '../exec/shell-quote.ts';
+import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { commandLines, relativeChange, relativePath } from './approval-lines.ts';
 import { fileChangeLines } from './diff-lines.ts';

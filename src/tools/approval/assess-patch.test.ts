@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskForApproval, SandboxPolicy } from '../../protocol/index.ts';
 import { assessPatch, checkWritable, patchPaths, type PatchAssessmentInput } from './assess-patch.ts';
-import { nodePathProbe } from './node-path-probe.ts';
-import { resolvePath } from './resolve-path.ts';
-import { writableRoots, type WritablePaths } from './writable-roots.ts';
+import { nodePathProbe } from '../../sandbox/node-path-probe.ts';
+import { resolvePath } from '../../sandbox/resolve-path.ts';
+import { writableRoots, type WritablePaths } from '../../sandbox/writable-roots.ts';
 
 const WORKSPACE: SandboxPolicy = { type: 'workspace-write', writable_roots: [], network_access: false };
 // The temp directory is under /tmp here; leave /tmp out so "outside" really is outside.

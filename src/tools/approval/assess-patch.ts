@@ -14,8 +14,8 @@
  */
 import { posix } from 'node:path';
 import type { AskForApproval, FileChange, SandboxPolicy } from '../../protocol/index.ts';
-import { isInside, resolvePath, type PathProbe } from './resolve-path.ts';
-import type { WritablePaths } from './writable-roots.ts';
+import { isInside, resolvePath, type PathProbe } from '../../sandbox/resolve-path.ts';
+import type { WritablePaths } from '../../sandbox/writable-roots.ts';
 
 export type PatchAssessment =
   | { type: 'auto_approve'; reason: string }

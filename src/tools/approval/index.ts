@@ -5,8 +5,5 @@ export { assessPatch, checkWritable, patchPaths, type PatchAssessment, type Patc
 export { assessSandboxRetry, type SandboxRetryAssessment } from './assess-sandbox-retry.ts';
 export { matchRules, type CommandRule, type RuleMatch } from './command-rules.ts';
 export { checkKnownSafe, isKnownSafe, knownSafeVerdict, type KnownSafeVerdict } from './known-safe.ts';
-export { nodePathProbe } from './node-path-probe.ts';
 export { parseShell } from './parse-shell.ts';
-export { isInside, resolvePath, type PathProbe, type ResolvedPath } from './resolve-path.ts';
 export type { ParseOutcome, ShellDialect, ShellList } from './shell-ast.ts';
-export { writableRoots, type RootsProbe, type WritablePaths, type WritableRootsEnv, type WritableRootsOptions } from './writable-roots.ts';

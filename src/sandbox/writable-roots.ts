@@ -7,7 +7,7 @@
  * Only paths that exist are listed: the sandbox can only bind what is there.
  */
 import { posix } from 'node:path';
-import type { SandboxPolicy } from '../../protocol/index.ts';
+import type { SandboxPolicy } from '../protocol/index.ts';
 import { isInside, resolvePath, type PathProbe } from './resolve-path.ts';
 
 export interface WritablePaths {
