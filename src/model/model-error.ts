@@ -3,6 +3,7 @@
  * JSON error body (`{"error": {"message", "type", "code"}}`); it never guesses from the wording of a message.
  */
 import type { ModelErrorKind } from '../protocol/index.ts';
+import { kindForErrorCode } from './error-codes.ts';
 import { isRecord } from './is-record.ts';
 import type { ModelError } from './model-event.ts';
 
@@ -33,9 +34,6 @@ export function isRetryable(kind: ModelErrorKind): boolean {
   return RETRYABLE.has(kind);
 }
 
-/** Error codes (in `error.code` or `error.type`) that mean the account cannot be served until a person acts. */
-const QUOTA_CODES: ReadonlySet<string> = new Set(['insufficient_quota', 'usage_limit_reached', 'usage_not_included']);
-
 /** Bodies are quoted in messages; an HTML error page from a proxy must not flood the terminal. */
 const MAX_QUOTED_BODY = 1000;
 
@@ -43,7 +41,9 @@ export function classifyHttpError(failure: HttpFailure, now: () => number = Date
   const { status } = failure;
   const details = readErrorBody(failure.body);
   const error: ModelError = {
-    kind: kindForStatus(status, details),
+    // A known code says more than the status (a 429 may be throttling or an empty account); the status decides
+    // only when the body names no code keel knows.
+    kind: kindForErrorCode(...details.codes) ?? kindForStatus(status),
     message: `HTTP ${status}: ${details.message ?? quoteBody(failure.body)}`,
     status,
   };
@@ -52,24 +52,20 @@ export function classifyHttpError(failure: HttpFailure, now: () => number = Date
   return error;
 }
 
-function kindForStatus(status: number, details: ErrorBody): ModelErrorKind {
-  if (status === 429) {
-    return details.codes.some((code) => QUOTA_CODES.has(code)) ? 'quota' : 'rate_limited';
-  }
+function kindForStatus(status: number): ModelErrorKind {
+  if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';
   if (status === 401 || status === 403) return 'auth';
   // A request timeout says nothing about the request itself; sending it again may well work.
   if (status === 408) return 'server';
-  if (status >= 400) {
-    return details.codes.includes('context_length_exceeded') ? 'context_window_exceeded' : 'bad_request';
-  }
+  if (status >= 400) return 'bad_request';
   // 1xx/3xx that fetch did not resolve on its own: odd proxies; treat like a server hiccup.
   return 'server';
 }
 
 interface ErrorBody {
   message: string | undefined;
-  /** `error.code` and `error.type` when they are strings. */
+  /** `error.code` and `error.type` when they are strings, in that order (the code is the more specific). */
   codes: string[];
 }
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { assistantMessage, type ResponseItem, type TokenUsage } from '../../protocol/index.ts';
 import { dataExcerpt } from '../data-excerpt.ts';
+import { kindForErrorCode } from '../error-codes.ts';
 import type { StreamEnd } from '../http-stream.ts';
 import { isRecord } from '../is-record.ts';
 import type { ModelError, ModelEvent } from '../model-event.ts';
@@ -155,18 +156,20 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-/** An error sent inside the stream (`{"error": {...}}`), classified by its code like an HTTP error body. */
+/**
+ * An error sent inside the stream (`{"error": {...}}`). It has the shape of an HTTP error body, so it is read the
+ * same way: `code`, then `type`, through the shared table (error-codes.ts).
+ */
 function chatStreamError(error: unknown): ModelError {
-  const code = isRecord(error) && typeof error['code'] === 'string' ? error['code'] : undefined;
   const message =
     isRecord(error) && typeof error['message'] === 'string'
       ? error['message']
       : typeof error === 'string'
         ? error
         : 'the model reported an error without a message';
-  if (code === 'context_length_exceeded') return { kind: 'context_window_exceeded', message };
-  if (code === 'insufficient_quota') return { kind: 'quota', message };
-  return { kind: 'server', message };
+  // As on the Responses path, an unknown code is taken for transient trouble: a retry is the useful answer.
+  const kind = isRecord(error) ? kindForErrorCode(error['code'], error['type']) : undefined;
+  return { kind: kind ?? 'server', message };
 }
 
 function failed(error: ModelError): ModelEvent {

@@ -1,7 +1,8 @@
 /**
  * The error a Responses stream reports in-band (`response.failed`, or a bare `error` event) as a `ModelError`,
- * decided by the structured `code`.
+ * decided by the structured `code` through the shared table (error-codes.ts).
  */
+import { kindForErrorCode } from '../error-codes.ts';
 import { isRecord } from '../is-record.ts';
 import type { ModelError } from '../model-event.ts';
 
@@ -12,22 +13,20 @@ export function responseFailure(error: unknown): ModelError {
   const code = isRecord(error) && typeof error['code'] === 'string' ? error['code'] : undefined;
   const serverMessage = isRecord(error) && typeof error['message'] === 'string' ? error['message'] : undefined;
   const message = serverMessage ?? (code !== undefined ? `the model failed (${code})` : 'the model failed without saying why');
-  switch (code) {
-    case 'context_length_exceeded':
-      return { kind: 'context_window_exceeded', message };
-    case 'insufficient_quota':
-    case 'usage_not_included':
-    case 'usage_limit_reached':
-      return { kind: 'quota', message: serverMessage ? `${QUOTA_MESSAGE} ${serverMessage}` : QUOTA_MESSAGE };
-    case 'rate_limit_exceeded': {
-      const failure: ModelError = { kind: 'rate_limited', message };
+  // Unknown codes are most often overload and similar transient trouble; a retry is the useful answer. Only
+  // `code` is read: on a bare `error` event `type` is the event's own name, not an error category.
+  const kind = kindForErrorCode(code) ?? 'server';
+  switch (kind) {
+    case 'quota':
+      return { kind, message: serverMessage ? `${QUOTA_MESSAGE} ${serverMessage}` : QUOTA_MESSAGE };
+    case 'rate_limited': {
+      const failure: ModelError = { kind, message };
       const delay = serverMessage === undefined ? undefined : parseTryAgainMs(serverMessage);
       if (delay !== undefined) failure.retryAfterMs = delay;
       return failure;
     }
     default:
-      // Unknown codes are most often overload and similar transient trouble; a retry is the useful answer.
-      return { kind: 'server', message };
+      return { kind, message };
   }
 }
 
