@@ -22,7 +22,8 @@ export interface AgentSettings {
   providerId: string;
   stateful: boolean;
   maxRetries: number;
-  shellTimeoutMs: number;
+  /** For shell calls that give no timeout; default: the shell tool's own. */
+  shellTimeoutMs?: number;
   sessionId?: string;
   recorder?: SessionRecorder;
   initialHistory?: readonly ResponseItem[];
@@ -75,7 +76,8 @@ export interface SessionWiring {
   approvalPolicy: AskForApproval;
   /** Default: the settings' sandbox policy. */
   sandboxPolicy?: SandboxPolicy;
-  shellTimeoutMs: number;
+  /** For shell calls that give no timeout; default: the shell tool's own. */
+  shellTimeoutMs?: number;
   /** Strings never written to the log or the prompt history (the API key). */
   secrets: string[];
 }

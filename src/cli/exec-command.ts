@@ -5,13 +5,11 @@
 import { parseArgs } from 'node:util';
 import { runExec } from '../exec/run-exec.ts';
 import { colorWanted, createStyle } from '../exec/style.ts';
-import { randomUUID } from 'node:crypto';
-import type { ResponseItem } from '../protocol/index.ts';
 import { keelHome } from '../store/index.ts';
-import { buildSessionAgent } from './build-agent.ts';
-import { resolveRunSettings, type RunSettings } from './run-settings.ts';
+import { openSession } from './open-session.ts';
+import { resolveRunSettings } from './run-settings.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
-import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
+import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
 import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
@@ -39,28 +37,29 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     maxRetries: optionalInteger(values['stream-max-retries'], '--stream-max-retries', true),
     idleTimeoutMs: optionalInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms'),
   });
-  const secrets = settings.client.apiKey === undefined ? [] : [settings.client.apiKey];
-  const session =
-    located === null
-      ? await newTarget(values, positionals, { home, cwd, secrets, settings })
-      : await resumeTarget(values, positionals, { path: located.path, cwd, secrets });
+  const promptArg = resuming ? (values.last ? positionals[0] : positionals[1]) : newSessionPrompt(values, positionals);
+  // Read before the log is opened: a prompt that is missing or empty leaves no trace in any session. null: a resume
+  // without a prompt continues the cut-off task.
+  const prompt = resuming && promptArg === undefined ? null : await readPrompt(promptArg);
+  const session = await openSession({
+    home,
+    env,
+    settings,
+    target: located === null ? { type: 'new', cwd, source: 'exec' } : { type: 'resume', path: located.path, cwd },
+    model: values.model,
+    // exec never asks: what would need a question is refused, and the model is told why.
+    approvalPolicy: 'never',
+    shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms'),
+    check: ({ sessionId, plan }) => {
+      if (prompt === null && !plan.midTask) {
+        throw new UsageError(`the last task of session ${sessionId} had finished: give a prompt to go on ("keel exec resume ${sessionId} '…'")`);
+      }
+    },
+  });
   try {
-    const agent = buildSessionAgent(settings, {
-      home,
-      env,
-      sessionId: session.sessionId,
-      cwd: session.cwd,
-      model: values.model ?? session.model ?? settings.model,
-      recorder: session.log.writer,
-      initialHistory: session.history,
-      // exec never asks: what would need a question is refused, and the model is told why.
-      approvalPolicy: 'never',
-      shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms') ?? 120_000,
-      secrets,
-    });
     return await runExec({
-      agent,
-      prompt: session.prompt,
+      agent: session.agent,
+      prompt,
       json: values.json === true,
       outputLastMessage: values['output-last-message'] ?? null,
       version: VERSION,
@@ -68,37 +67,19 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       io: execIo(),
     });
   } finally {
-    await session.log.close('shutdown');
+    await session.close();
   }
 }
 
 type ExecValues = ReturnType<typeof parseExecArgs>['values'];
 
-interface Target {
-  sessionId: string;
-  cwd: string;
-  /** The model a resumed session used; null for a new session (the configured one). */
-  model: string | null;
-  log: OpenLog;
-  history: ResponseItem[];
-  /** null: continue the cut-off task. */
-  prompt: string | null;
-}
-
-async function newTarget(
-  values: ExecValues,
-  positionals: string[],
-  place: { home: string; cwd: string; secrets: string[]; settings: RunSettings },
-): Promise<Target> {
+/** The prompt argument of a new session (undefined: read standard input). */
+function newSessionPrompt(values: ExecValues, positionals: string[]): string | undefined {
   if (positionals.length > 1) {
     throw new UsageError(`exec takes one prompt, got ${positionals.length} arguments: quote the prompt ("keel exec 'fix the tests'")`);
   }
   if (values.last) throw new UsageError('--last belongs to "keel exec resume"');
-  const prompt = await readPrompt(positionals[0]);
-  const sessionId = randomUUID();
-  const { home, cwd, secrets, settings } = place;
-  const log = await openNewLog({ home, sessionId, cwd, model: settings.model, providerId: settings.providerId, source: 'exec', secrets });
-  return { sessionId, cwd, model: null, log, history: [], prompt };
+  return positionals[0];
 }
 
 /** Which session `exec resume` names: `--last [PROMPT]` or `SESSION_ID [PROMPT]`. */
@@ -111,23 +92,6 @@ function resumeRef(values: ExecValues, positionals: string[]): SessionRef {
     throw new UsageError('exec resume takes a session (or --last) and at most one prompt: quote the prompt');
   }
   return values.last ? { type: 'last', cwd: process.cwd() } : { type: 'id', idOrPrefix: first! };
-}
-
-async function resumeTarget(values: ExecValues, positionals: string[], place: { path: string; cwd: string; secrets: string[] }): Promise<Target> {
-  const promptArg = values.last ? positionals[0] : positionals[1];
-  const resumed = await resumeLog(place.path, place.secrets);
-  try {
-    const prompt = promptArg === undefined ? null : await readPrompt(promptArg);
-    if (prompt === null && !resumed.midTask) {
-      throw new UsageError(
-        `the last task of session ${resumed.meta.session_id} had finished: give a prompt to go on ("keel exec resume ${resumed.meta.session_id} '…'")`,
-      );
-    }
-    return { sessionId: resumed.meta.session_id, cwd: place.cwd, model: resumed.meta.model, log: resumed.log, history: resumed.history, prompt };
-  } catch (error) {
-    await resumed.log.close('shutdown');
-    throw error;
-  }
 }
 
 function parseExecArgs(argv: string[]) {

@@ -3,8 +3,7 @@
  * record, so however keel ends, the log says how.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { EventMsg, ResponseItem } from '../protocol/index.ts';
-import { endsMidTask, outputsForOpenCalls } from '../core/resume-history.ts';
+import { planResume, type ResumePlan } from '../core/resume.ts';
 import {
   acquireSessionLock,
   findSession,
@@ -94,12 +93,8 @@ export async function openNewLog(settings: NewLogSettings): Promise<OpenLog> {
 export interface ResumedLog {
   log: OpenLog;
   meta: SessionLog['meta'];
-  /** The history to continue, every call answered (the answers are already in the log). */
-  history: ResponseItem[];
-  /** Whether the last task was cut off, so a resume without a prompt has something to continue. */
-  midTask: boolean;
-  /** The recorded events, to show the session's transcript. */
-  events: EventMsg[];
+  /** What the engine's resume rules make of the log; its answers are already written. */
+  plan: ResumePlan;
 }
 
 export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefix: string };
@@ -140,12 +135,11 @@ export async function resumeLog(path: string, secrets: string[]): Promise<Resume
     }
     const writer = await SessionLogWriter.openExisting({ path, keelVersion: VERSION, secrets, onError: reportWriteError });
     const opened = track(writer, lock);
-    const answers = outputsForOpenCalls(log.items, startedButUnfinished(log));
-    for (const answer of answers) writer.recordItem(answer);
+    const plan = planResume(log);
+    for (const answer of plan.answers) writer.recordItem(answer);
     // The log must describe a history the API accepts before anything is sent.
     await writer.flush();
-    const history = [...log.items, ...answers];
-    return { log: opened, meta: log.meta, history, midTask: endsMidTask(history), events: log.events.map((logged) => logged.event) };
+    return { log: opened, meta: log.meta, plan };
   } catch (error) {
     lock.release();
     if (isStoreError(error, 'newer_format') || isStoreError(error, 'not_a_session')) throw new UsageError(error.message);
@@ -177,16 +171,6 @@ async function locate(home: string, ref: SessionRef): Promise<string> {
     if (isStoreError(error, 'not_found') || isStoreError(error, 'ambiguous')) throw new UsageError(error.message);
     throw error;
   }
-}
-
-/** Calls whose command or patch was recorded as started and never as finished. */
-function startedButUnfinished(log: SessionLog): Set<string> {
-  const started = new Set<string>();
-  for (const { event } of log.events) {
-    if (event.type === 'exec_command_begin' || event.type === 'patch_apply_begin') started.add(event.call_id);
-    if (event.type === 'exec_command_end' || event.type === 'patch_apply_end') started.delete(event.call_id);
-  }
-  return started;
 }
 
 /** The directory a resumed session works in: its own, which must still exist. */

@@ -2,10 +2,8 @@
  * `keel [PROMPT]` and `keel resume [--last | SESSION_ID]`: the interactive UI. This layer opens session logs and
  * builds engines; the UI asks for them through `SessionServices` (for /new and /resume too).
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { colorWanted } from '../exec/style.ts';
-import type { ResponseItem } from '../protocol/index.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui } from '../tui/app.ts';
 import { SIGNAL_EXIT_CODES } from '../util/exit-codes.ts';
@@ -14,11 +12,11 @@ import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } fr
 import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
-import { buildSessionAgent } from './build-agent.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
-import { locateSession, openNewLog, resumeLog, resumedCwd, type OpenLog, type SessionRef } from './session-log-setup.ts';
+import { openSession, type SessionTarget } from './open-session.ts';
+import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';
 import { routeWarnings } from './warnings.ts';
 import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
@@ -99,63 +97,35 @@ class SessionOpener {
 
   constructor(private readonly context: { home: string; env: NodeJS.ProcessEnv; settings: RunSettings; model: string | undefined }) {}
 
-  private get secrets(): string[] {
-    const key = this.context.settings.client.apiKey;
-    return key === undefined ? [] : [key];
-  }
-
   /** `choices`: what the person chose earlier in this run (absent for the first session: the settings decide). */
-  async openNew(cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
-    const { home, settings } = this.context;
-    const sessionId = randomUUID();
-    const model = choices?.model ?? settings.model;
-    const log = await openNewLog({ home, sessionId, cwd, model, providerId: settings.providerId, source: 'tui', secrets: this.secrets });
-    return this.handle({ sessionId, cwd, model, log, history: [], replay: [], choices });
+  openNew(cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
+    return this.open({ type: 'new', cwd, source: 'tui' }, choices?.model ?? this.context.settings.model, choices);
   }
 
-  async openResumed(path: string, cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
-    const resumed = await resumeLog(path, this.secrets);
-    return this.handle({
-      sessionId: resumed.meta.session_id,
-      cwd,
-      model: this.context.model ?? resumed.meta.model,
-      log: resumed.log,
-      history: resumed.history,
-      replay: resumed.events,
-      choices,
-    });
+  /** A resumed session keeps its own model unless -m chose one. */
+  openResumed(path: string, cwd: string, choices?: SessionChoices): Promise<SessionHandle> {
+    return this.open({ type: 'resume', path, cwd }, this.context.model, choices);
   }
 
-  private handle(session: {
-    sessionId: string;
-    cwd: string;
-    model: string;
-    log: OpenLog;
-    history: ResponseItem[];
-    replay: SessionHandle['replay'];
-    choices: SessionChoices | undefined;
-  }): SessionHandle {
+  private async open(target: SessionTarget, model: string | undefined, choices: SessionChoices | undefined): Promise<SessionHandle> {
     const { home, env, settings } = this.context;
-    this.currentCwd = session.cwd;
-    const agent = buildSessionAgent(settings, {
+    const session = await openSession({
       home,
       env,
-      sessionId: session.sessionId,
-      cwd: session.cwd,
-      model: session.model,
-      recorder: session.log.writer,
-      initialHistory: session.history,
-      approvalPolicy: session.choices?.approvalPolicy ?? settings.approvalPolicy,
-      sandboxPolicy: session.choices?.sandboxPolicy,
-      shellTimeoutMs: 120_000,
-      secrets: this.secrets,
+      settings,
+      target,
+      model,
+      approvalPolicy: choices?.approvalPolicy ?? settings.approvalPolicy,
+      sandboxPolicy: choices?.sandboxPolicy,
     });
+    this.currentCwd = session.cwd;
     return {
-      agent,
-      replay: session.replay,
-      logPath: session.log.writer.path,
+      agent: session.agent,
+      replay: session.plan?.replay ?? [],
+      cutOff: session.plan?.cutOff ?? false,
+      logPath: session.logPath,
       instructionFiles: settings.instructionFiles,
-      close: () => session.log.close('shutdown'),
+      close: session.close,
     };
   }
 }

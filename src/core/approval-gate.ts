@@ -1,11 +1,11 @@
 /**
- * Decides, before a tool runs, whether it runs, how (in the sandbox or not), or what the model is told instead —
- * asking the person when the policy says so. The decision itself is the pure `assessCommand` / `assessPatch`; this
- * class adds the session's memory (what was approved for the session) and the waiting for an answer.
+ * Decides, before a tool runs, whether it runs, how (in the sandbox or not), is refused, or needs the person's
+ * answer. The decision itself is the pure `assessCommand` / `assessPatch`; this class adds the session's memory
+ * (what was approved for the session). Asking and waiting belong to the call's runner (`run-tool-call.ts`).
  */
-import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
+import type { AskForApproval, EventMsg, SandboxPolicy } from '../protocol/index.ts';
 import { assessCommand, assessPatch, commandApprovalKey, patchPaths } from '../tools/approval/index.ts';
-import type { ApprovalSubject } from '../tools/tool.ts';
+import type { ApprovalSubject, ToolContext } from '../tools/tool.ts';
 import { detectSandboxDenial, networkAllowed, type PathProbe, type WritablePaths } from '../sandbox/index.ts';
 import { assessSandboxRetry } from '../tools/approval/index.ts';
 
@@ -21,10 +21,25 @@ export interface SafetyServices {
   probe: PathProbe;
 }
 
-export type GateVerdict =
-  | { type: 'run'; wrapArgv?: (argv: readonly string[], cwd: string) => string[]; approvedByPerson: boolean }
-  /** The call does not run; the model gets `output`. */
-  | { type: 'respond'; output: string };
+/** What the gate makes of a call before it runs. */
+export type GateDecision =
+  | { type: 'run'; sandboxed: false }
+  /** Runs confined: `wrap` turns the argv to spawn into the argv that runs it in the sandbox, or says why it cannot. */
+  | { type: 'run'; sandboxed: true; wrap: WrapArgv }
+  | { type: 'refuse'; reason: string }
+  | Question;
+
+/**
+ * The person must be asked: `request` is the event to emit; `rememberForSession` is called when the answer is
+ * "approve for the session", so the same command (or paths) are not asked about again.
+ */
+export interface Question {
+  type: 'ask';
+  request: EventMsg;
+  rememberForSession(): void;
+}
+
+export type WrapArgv = NonNullable<ToolContext['wrapArgv']>;
 
 export interface GateCall {
   callId: string;
@@ -33,12 +48,8 @@ export interface GateCall {
   subject: ApprovalSubject;
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
-  signal: AbortSignal;
+  /** Emits an event of the task (the one-time notice that no sandbox works here). */
   emit(msg: EventMsg): void;
-  /** Waits for the person's answer to the request just emitted; resolves `abort` when the task is interrupted. */
-  waitForDecision(callId: string, signal: AbortSignal): Promise<ReviewDecision>;
-  /** Interrupts the task (an `abort` answer). */
-  abortTask(): void;
 }
 
 export class ApprovalGate {
@@ -48,18 +59,18 @@ export class ApprovalGate {
 
   constructor(private readonly safety: SafetyServices) {}
 
-  async check(call: GateCall): Promise<GateVerdict> {
+  async decide(call: GateCall): Promise<GateDecision> {
     switch (call.subject.type) {
       case 'none':
-        return { type: 'run', approvedByPerson: false };
+        return { type: 'run', sandboxed: false };
       case 'command':
-        return this.checkCommand(call, call.subject);
+        return this.decideCommand(call, call.subject);
       case 'patch':
-        return this.checkPatch(call, call.subject.changes);
+        return this.decidePatch(call, call.subject.changes);
     }
   }
 
-  private async checkCommand(call: GateCall, subject: Extract<ApprovalSubject, { type: 'command' }>): Promise<GateVerdict> {
+  private async decideCommand(call: GateCall, subject: Extract<ApprovalSubject, { type: 'command' }>): Promise<GateDecision> {
     const sandboxAvailable = call.sandboxPolicy.type === 'danger-full-access' ? false : await this.safety.sandboxAvailable(call.sandboxPolicy);
     if (!sandboxAvailable && call.sandboxPolicy.type !== 'danger-full-access') await this.noticeOnce(call);
     const decision = assessCommand({
@@ -72,24 +83,21 @@ export class ApprovalGate {
     });
     switch (decision.type) {
       case 'reject':
-        return { type: 'respond', output: `exec command rejected: ${decision.reason}` };
+        return { type: 'refuse', reason: decision.reason };
       case 'auto_approve': {
-        if (decision.sandbox === 'none') return { type: 'run', approvedByPerson: false };
+        if (decision.sandbox === 'none') return { type: 'run', sandboxed: false };
         const policy = call.sandboxPolicy;
         const wrapped = this.safety.wrap(subject.argv, policy, subject.cwd);
-        if (wrapped.type === 'unsupported') return { type: 'respond', output: `exec command rejected: ${wrapped.reason}` };
-        return { type: 'run', approvedByPerson: false, wrapArgv: (argv, cwd) => this.wrapOrSame(argv, policy, cwd) };
+        if (wrapped.type === 'unsupported') return { type: 'refuse', reason: wrapped.reason };
+        // Fail closed: an argv that cannot be confined is refused, never run as it is.
+        return { type: 'run', sandboxed: true, wrap: (argv, cwd) => this.safety.wrap(argv, policy, cwd) };
       }
-      case 'ask': {
-        call.emit({ type: 'exec_approval_request', call_id: call.callId, command: subject.argv, cwd: subject.cwd, reason: decision.reason });
-        const answer = await call.waitForDecision(call.callId, call.signal);
-        if (answer === 'approved_for_session') this.approvedCommands.add(commandApprovalKey(subject.argv, subject.cwd));
-        return this.answered(call, answer, 'exec command rejected by user');
-      }
+      case 'ask':
+        return this.commandQuestion(call.callId, subject.argv, subject.cwd, decision.reason);
     }
   }
 
-  private checkPatch(call: GateCall, changes: Parameters<typeof patchPaths>[0]): GateVerdict | Promise<GateVerdict> {
+  private decidePatch(call: GateCall, changes: Parameters<typeof patchPaths>[0]): GateDecision {
     const paths = patchPaths(changes);
     const decision = assessPatch({
       paths,
@@ -101,15 +109,17 @@ export class ApprovalGate {
     });
     switch (decision.type) {
       case 'auto_approve':
-        return { type: 'run', approvedByPerson: false };
+        return { type: 'run', sandboxed: false };
       case 'reject':
-        return { type: 'respond', output: `patch rejected: ${decision.reason}` };
+        return { type: 'refuse', reason: decision.reason };
       case 'ask':
-        call.emit({ type: 'apply_patch_approval_request', call_id: call.callId, changes, reason: decision.reason });
-        return call.waitForDecision(call.callId, call.signal).then((answer) => {
-          if (answer === 'approved_for_session') for (const path of paths) this.approvedPaths.add(path);
-          return this.answered(call, answer, 'patch rejected by user');
-        });
+        return {
+          type: 'ask',
+          request: { type: 'apply_patch_approval_request', call_id: call.callId, changes, reason: decision.reason },
+          rememberForSession: () => {
+            for (const path of paths) this.approvedPaths.add(path);
+          },
+        };
     }
   }
 
@@ -117,44 +127,21 @@ export class ApprovalGate {
    * After a sandboxed command failed: when the failure looks like the sandbox's doing, `on-failure` (and `untrusted`)
    * ask whether to run it again without the sandbox; the other policies tell the model what blocked it.
    */
-  async afterSandboxedFailure(
-    call: GateCall,
-    exitCode: number | null,
-    output: string,
-    /** Runs just before the question goes out (the caller shows the failed run first). */
-    beforeAsking: () => void,
-  ): Promise<{ type: 'rerun' } | { type: 'keep'; note: string | null }> {
-    if (call.subject.type !== 'command') return { type: 'keep', note: null };
+  afterSandboxedFailure(call: GateCall, exitCode: number | null, output: string): { type: 'not_denial' } | { type: 'keep'; note: string } | Question {
+    if (call.subject.type !== 'command') return { type: 'not_denial' };
     const denial = detectSandboxDenial(exitCode, output, { sandboxed: true, networkDisabled: !networkAllowed(call.sandboxPolicy) });
-    if (denial.type === 'not_denial') return { type: 'keep', note: null };
+    if (denial.type === 'not_denial') return { type: 'not_denial' };
     const next = assessSandboxRetry(call.approvalPolicy, denial.evidence);
     if (next.type === 'report_failure') return { type: 'keep', note: next.reason };
-    const { argv, cwd } = call.subject;
-    beforeAsking();
-    call.emit({ type: 'exec_approval_request', call_id: call.callId, command: argv, cwd, reason: next.reason });
-    const answer = await call.waitForDecision(call.callId, call.signal);
-    if (answer === 'approved_for_session') this.approvedCommands.add(commandApprovalKey(argv, cwd));
-    const verdict = this.answered(call, answer, 'the person declined to run it without the sandbox');
-    return verdict.type === 'run' ? { type: 'rerun' } : { type: 'keep', note: verdict.output };
+    return this.commandQuestion(call.callId, call.subject.argv, call.subject.cwd, next.reason);
   }
 
-  private answered(call: GateCall, answer: ReviewDecision, deniedText: string): GateVerdict {
-    switch (answer) {
-      case 'approved':
-      case 'approved_for_session':
-        // A person approved this exact call: it runs as asked, outside the sandbox.
-        return { type: 'run', approvedByPerson: true };
-      case 'denied':
-        return { type: 'respond', output: deniedText };
-      case 'abort':
-        call.abortTask();
-        return { type: 'respond', output: 'aborted by user' };
-    }
-  }
-
-  private wrapOrSame(argv: readonly string[], policy: SandboxPolicy, cwd: string): string[] {
-    const wrapped = this.safety.wrap(argv, policy, cwd);
-    return wrapped.type === 'wrapped' ? wrapped.argv : [...argv];
+  private commandQuestion(callId: string, argv: string[], cwd: string, reason: string): Question {
+    return {
+      type: 'ask',
+      request: { type: 'exec_approval_request', call_id: callId, command: argv, cwd, reason },
+      rememberForSession: () => this.approvedCommands.add(commandApprovalKey(argv, cwd)),
+    };
   }
 
   private async noticeOnce(call: GateCall): Promise<void> {

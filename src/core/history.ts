@@ -11,9 +11,7 @@ import {
   type ToolCallItem,
   type ToolOutputItem,
 } from '../protocol/index.ts';
-
-/** The text given to the model for a call whose real outcome is unknown (it never ran, or keel died while it ran). */
-export const ABORTED_OUTPUT = 'aborted';
+import { unfinishedOutput } from '../tools/unfinished-call.ts';
 
 export function outputFor(call: ToolCallItem, output: string): ToolOutputItem {
   const callId = callIdOf(call) ?? '';
@@ -94,7 +92,7 @@ export class ConversationHistory {
       if (!isToolCall(item)) continue;
       const id = callIdOf(item)!;
       if (answered.has(id)) continue;
-      const synthetic = outputFor(item, ABORTED_OUTPUT);
+      const synthetic = outputFor(item, unfinishedOutput({ type: 'never_ran' }));
       answered.add(id);
       added.push(synthetic);
       result.push(synthetic);

@@ -1,6 +1,9 @@
-import { expect, it } from 'vitest';
-import { assistantMessage, userMessage, type ResponseItem } from '../protocol/index.ts';
-import { endsMidTask, outputsForOpenCalls, STARTED_THEN_LOST } from './resume-history.ts';
+import { describe, expect, it } from 'vitest';
+import { assistantMessage, userMessage, type EventMsg, type ResponseItem } from '../protocol/index.ts';
+import { unfinishedOutput } from '../tools/unfinished-call.ts';
+import { endsMidTask, outputsForOpenCalls, planResume } from './resume.ts';
+
+const STARTED_THEN_LOST = unfinishedOutput({ type: 'lost_with_keel' });
 
 const call = (id: string): ResponseItem => ({ type: 'function_call', name: 'shell', arguments: '{}', call_id: id });
 
@@ -22,4 +25,61 @@ it('knows whether the model still owed an answer', () => {
   expect(endsMidTask([userMessage('hi'), assistantMessage('hello')])).toBe(false);
   expect(endsMidTask([userMessage('hi'), call('a'), { type: 'function_call_output', call_id: 'a', output: 'x' }])).toBe(true);
   expect(endsMidTask([])).toBe(false);
+});
+
+describe('the resume plan', () => {
+  const header = (model: string): EventMsg => ({
+    type: 'session_configured',
+    session_id: 's1',
+    model,
+    model_provider_id: 'openai',
+    cwd: '/work',
+    approval_policy: 'on-request',
+    sandbox_policy: { type: 'read-only' },
+    rollout_path: null,
+  });
+  const logged = (events: EventMsg[]) => events.map((event) => ({ ts: '2026-12-02T00:00:00Z', event }));
+  const begin = (id: string): EventMsg => ({ type: 'exec_command_begin', call_id: id, command: ['sleep', '9'], cwd: '/work' });
+
+  it('answers the calls a killed run left open and says the task was cut off', () => {
+    const plan = planResume({
+      items: [userMessage('go'), call('ran'), call('queued')],
+      events: logged([header('m1'), { type: 'task_started', model_context_window: null }, begin('ran')]),
+    });
+    expect(plan.answers).toEqual([
+      { type: 'function_call_output', call_id: 'ran', output: STARTED_THEN_LOST },
+      { type: 'function_call_output', call_id: 'queued', output: 'aborted' },
+    ]);
+    expect(plan.history.slice(-2)).toEqual(plan.answers);
+    expect(plan.midTask).toBe(true);
+    expect(plan.cutOff).toBe(true);
+    expect(plan.replay.at(-1)).toEqual({ type: 'turn_aborted', reason: 'interrupted' });
+  });
+
+  it('does not call a cleanly interrupted task cut off, though the model still owes an answer', () => {
+    const plan = planResume({
+      items: [userMessage('go'), call('a'), { type: 'function_call_output', call_id: 'a', output: 'aborted by user after 1.0s' }],
+      events: logged([header('m1'), { type: 'task_started', model_context_window: null }, { type: 'turn_aborted', reason: 'interrupted' }]),
+    });
+    expect(plan.answers).toEqual([]);
+    expect(plan.midTask).toBe(true);
+    expect(plan.cutOff).toBe(false);
+    expect(plan.replay.filter((event) => event.type === 'turn_aborted')).toHaveLength(1);
+  });
+
+  it('shows one header and no approval questions from long ago', () => {
+    const plan = planResume({
+      items: [userMessage('go'), assistantMessage('done')],
+      events: logged([
+        header('m1'),
+        { type: 'task_started', model_context_window: null },
+        { type: 'exec_approval_request', call_id: 'c1', command: ['rm', 'x'], cwd: '/work', reason: 'asks' },
+        { type: 'task_complete', last_agent_message: 'done' },
+        header('m2'),
+      ]),
+    });
+    expect(plan.replay.map((event) => event.type)).toEqual(['session_configured', 'task_started', 'task_complete']);
+    expect(plan.cutOff).toBe(false);
+    expect(plan.midTask).toBe(false);
+  });
 });

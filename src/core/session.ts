@@ -150,18 +150,12 @@ export class Session {
         answer(op.decision);
         return;
       }
-      case 'compact':
-        this.emit(id, { type: 'warning', message: 'compaction is not available in this version of keel' });
-        return;
       case 'add_to_history':
         try {
           await this.options.promptHistory?.append(op.text);
         } catch (error) {
           this.emit(id, { type: 'warning', message: `could not save the prompt to the history file: ${(error as Error).message}` });
         }
-        return;
-      case 'get_history_entry':
-        // Recall is served by the front end straight from the history file; the engine keeps no copy.
         return;
       case 'shutdown':
         await this.interrupt();

@@ -133,12 +133,6 @@ export const EventMsg = z.discriminatedUnion('type', [
   z.object({ type: z.literal('warning'), message: z.string() }),
   /** Fatal for the current request; the task then ends (`task_complete`) and the session stays usable. */
   z.object({ type: z.literal('error'), message: z.string(), kind: z.nullable(ModelErrorKind) }),
-  z.object({
-    type: z.literal('get_history_entry_response'),
-    offset: z.number(),
-    log_id: z.number(),
-    entry: z.nullable(z.object({ session_id: z.string(), ts: z.number(), text: z.string() })),
-  }),
   z.object({ type: z.literal('shutdown_complete') }),
 ]);
 export type EventMsg = z.infer<typeof EventMsg>;

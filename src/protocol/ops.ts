@@ -35,9 +35,8 @@ export const Op = z.discriminatedUnion('type', [
   /** Answers the `apply_patch_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('patch_approval'), id: z.string(), decision: ReviewDecision }),
   z.extend(TurnContextOverrides, { type: z.literal('override_turn_context') }),
-  z.object({ type: z.literal('compact') }),
+  /** Saves a submitted prompt to the prompt history file (recall is served by the front end from that file). */
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
-  z.object({ type: z.literal('get_history_entry'), offset: z.int().check(z.nonnegative()), log_id: z.number() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */
   z.object({ type: z.literal('shutdown') }),
 ]);

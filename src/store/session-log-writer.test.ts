@@ -44,13 +44,12 @@ describe('SessionLogWriter.create', () => {
     await expect(SessionLogWriter.create({ home, meta, clock: fixedClock })).rejects.toMatchObject({ kind: 'io' });
   });
 
-  it('records items and kept events in order, numbering tasks, dropping deltas and history lookups', async () => {
+  it('records items and kept events in order, numbering tasks, dropping deltas', async () => {
     const writer = await SessionLogWriter.create({ home: tempHome(), meta: newMeta() });
     writer.recordEvent({ type: 'task_started', model_context_window: null });
     writer.recordItem(userMessage('hello'));
     writer.recordEvent({ type: 'agent_message_delta', delta: 'hi' });
     writer.recordEvent({ type: 'exec_command_output_delta', call_id: 'c', stream: 'stdout', chunk: 'x' });
-    writer.recordEvent({ type: 'get_history_entry_response', offset: 0, log_id: 1, entry: null });
     writer.recordEvent({ type: 'agent_message', message: 'hi there' });
     writer.recordItem(assistantMessage('hi there'));
     writer.recordEvent({ type: 'task_complete', last_agent_message: 'hi there' });

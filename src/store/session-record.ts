@@ -100,12 +100,9 @@ export function isRecordType(type: string): type is RecordType {
   return Object.hasOwn(RECORD_SCHEMAS, type);
 }
 
-/**
- * Deltas repeat what the final event carries whole, and history lookups are answers to one front end's question;
- * neither helps to show or judge a session, and deltas would multiply the log's size.
- */
+/** Deltas repeat what the final event carries whole: they do not help to show or judge a session, and would multiply the log's size. */
 export function keepsEvent(msg: EventMsg): boolean {
-  return !msg.type.endsWith('_delta') && msg.type !== 'get_history_entry_response';
+  return !msg.type.endsWith('_delta');
 }
 
 /** Events that start or end a task; the last one says how the session's last task went. */

@@ -19,12 +19,15 @@ export interface ToolContext {
   emit(msg: EventMsg): void;
   /**
    * Set when the approval decision put the call in a sandbox: turns the argv to spawn (run in `cwd`) into the argv
-   * that runs it confined. Absent: run it as it is.
+   * that runs it confined, or says why it cannot be confined — then the call must not run at all (fail closed).
+   * Absent: run it as it is.
    */
-  wrapArgv?: (argv: readonly string[], cwd: string) => string[];
+  wrapArgv?: (argv: readonly string[], cwd: string) => WrappedArgv;
   /** Whether `run` was approved by a person rather than by policy (shown in events such as `patch_apply_begin`). */
   approvedByPerson?: boolean;
 }
+
+export type WrappedArgv = { type: 'wrapped'; argv: string[] } | { type: 'unsupported'; reason: string };
 
 /** What an approval decision looks at, computed from a call's arguments before it runs. */
 export type ApprovalSubject =

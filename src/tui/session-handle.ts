@@ -7,8 +7,13 @@ import type { AskForApproval, EventMsg, SandboxPolicy } from '../protocol/index.
 
 export interface SessionHandle {
   agent: Agent;
-  /** A resumed session's recorded events, shown as its transcript; empty for a new session. */
+  /**
+   * A resumed session's transcript, ready to show as it is (the engine's resume plan: one header, no stale approval
+   * questions, a task cut off by a crash closed by a `turn_aborted`); empty for a new session.
+   */
   replay: readonly EventMsg[];
+  /** Whether the log ended inside a task (keel was killed or crashed there): the UI says so when it resumes. */
+  cutOff: boolean;
   /** Where the session is recorded, for /status; null when it is not. */
   logPath: string | null;
   /** The instruction files (AGENTS.md) the session was given, for /status. */

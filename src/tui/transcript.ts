@@ -305,7 +305,6 @@ export class TranscriptView {
       // Shown elsewhere (status line, /diff) or not at all.
       case 'turn_diff':
       case 'token_count':
-      case 'get_history_entry_response':
       case 'shutdown_complete':
         break;
       default:

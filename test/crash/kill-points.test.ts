@@ -8,7 +8,7 @@
  *   (d) the log, read back after the resume, is exactly the history that was sent.
  */
 import { afterAll, describe, it } from 'vitest';
-import { STARTED_THEN_LOST } from '../../src/core/resume-history.ts';
+import { unfinishedOutput } from '../../src/tools/unfinished-call.ts';
 import { startScriptedServer } from '../../src/scripted/index.ts';
 import { concurrencyLimit } from '../support/concurrency-limit.ts';
 import { startKeel } from '../support/run-keel.ts';
@@ -31,6 +31,8 @@ import {
   type KillPoint,
   type Msg,
 } from './crash-session.ts';
+
+const STARTED_THEN_LOST = unfinishedOutput({ type: 'lost_with_keel' });
 
 const SIGKILL_POINTS: KillPoint[] = [
   { name: 'right after task_started', type: 'task_started' },

@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STARTED_THEN_LOST } from '../../src/core/resume-history.ts';
+import { unfinishedOutput } from '../../src/tools/unfinished-call.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
 import { readSessionLog } from '../../src/store/index.ts';
 import { runKeel, startKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+
+const STARTED_THEN_LOST = unfinishedOutput({ type: 'lost_with_keel' });
 
 const SECRET = 'sk-test-0123456789abcdefSECRET';
 

@@ -24,6 +24,6 @@ export {
   applyPatchFunctionSpec,
   patchFromArguments,
 } from './tool-spec.ts';
-export { createApplyPatchTool, PATCH_ABORTED, type ApplyPatchToolOptions, type PatchArgs } from './patch-tool.ts';
+export { createApplyPatchTool, type ApplyPatchToolOptions, type PatchArgs } from './patch-tool.ts';
 export { gitFileDiff, type FileVersion } from './git-diff.ts';
 export { diffLabel } from './file-changes.ts';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventMsg } from '../../protocol/index.ts';
 import type { ToolContext } from '../tool.ts';
 import { MemoryPatchFs } from './memory-patch-fs.ts';
-import { createApplyPatchTool, PATCH_ABORTED } from './patch-tool.ts';
+import { createApplyPatchTool } from './patch-tool.ts';
+import { unfinishedOutput } from '../unfinished-call.ts';
 
 const patchOf = (...lines: string[]) => ['*** Begin Patch', ...lines, '*** End Patch', ''].join('\n');
 
@@ -70,7 +71,7 @@ describe('the apply_patch tool', () => {
     };
     const ctx = context(controller.signal);
     const result = await createApplyPatchTool({ fs }).run({ patch: patchOf('*** Update File: a.txt', '-one', '+uno') }, ctx);
-    expect(result).toEqual({ output: PATCH_ABORTED, success: false });
+    expect(result).toEqual({ output: unfinishedOutput({ type: 'interrupted_before_start', subject: 'patch' }), success: false });
     expect(ctx.events).toEqual([]);
     expect(fs.snapshot()).toEqual({ '/work': '<dir>', '/work/a.txt': 'one\n' });
   });

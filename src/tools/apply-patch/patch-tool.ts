@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import type { FileWrite, ParseResult, Tool, ToolContext, ToolResult } from '../tool.ts';
+import { unfinishedOutput } from '../unfinished-call.ts';
 import { commitPatch, planPatch, type PatchFailure, type PatchPlan } from './apply-patch.ts';
 import { nodePatchFs, type PatchFs } from './patch-fs.ts';
 import type { FileEffect } from './plan-hunks.ts';
@@ -27,8 +28,6 @@ export interface ApplyPatchToolOptions {
   /** Default: the real file system. */
   fs?: PatchFs;
 }
-
-export const PATCH_ABORTED = 'aborted by user before the patch was applied: no file was changed';
 
 /** The registry adds this prefix itself; the spec helper's messages carry it for callers that show them alone. */
 const ARGUMENTS_PREFIX = 'failed to parse function arguments: ';
@@ -54,12 +53,17 @@ export function createApplyPatchTool(options: ApplyPatchToolOptions = {}): Tool<
   };
 }
 
+/** Interrupted before anything was written. */
+function notApplied(): ToolResult {
+  return { output: unfinishedOutput({ type: 'interrupted_before_start', subject: 'patch' }), success: false };
+}
+
 async function runPatch(args: PatchArgs, ctx: ToolContext, fs: PatchFs): Promise<ToolResult> {
-  if (ctx.signal.aborted) return { output: PATCH_ABORTED, success: false };
+  if (ctx.signal.aborted) return notApplied();
   const cwd = resolve(ctx.cwd, args.workdir ?? '.');
   const planned = await planPatch(args.patch, { cwd, fs });
   // Planning only read files: stopping here leaves everything as it was, so there is nothing to report.
-  if (ctx.signal.aborted) return { output: PATCH_ABORTED, success: false };
+  if (ctx.signal.aborted) return notApplied();
 
   const changes = planned.type === 'planned' ? planned.plan.changes : {};
   ctx.emit({ type: 'patch_apply_begin', call_id: ctx.callId, auto_approved: ctx.approvedByPerson !== true, changes });

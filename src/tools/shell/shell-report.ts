@@ -3,6 +3,7 @@
  * text the model reads. Pure.
  */
 import { DEFAULT_TRUNCATION_LIMITS, truncateExtremes, type TruncationLimits } from '../../util/truncate.ts';
+import { appendLine, unfinishedOutput } from '../unfinished-call.ts';
 import { exitCodeOf, signalExitCode } from './process-group.ts';
 import type { CommandOutcome, CommandRun } from './run-command.ts';
 
@@ -79,19 +80,7 @@ function decorate(
 ): string {
   let text = captured;
   if (outcome.type === 'timed_out') text = `command timed out after ${timeoutMs} milliseconds\n${captured}`;
-  if (outcome.type === 'aborted') {
-    // Never "after 0.0s": the call did run, however briefly.
-    const seconds = Math.max(0.1, run.durationMs / 1000);
-    text = appendLine(captured, `aborted by user after ${oneDecimal(seconds)}s`);
-  }
+  if (outcome.type === 'aborted') text = unfinishedOutput({ type: 'interrupted', partialOutput: captured, ranMs: run.durationMs });
   if (run.survivors) text = appendLine(text, 'warning: some processes started by the command could not be stopped');
   return text;
-}
-
-function appendLine(text: string, line: string): string {
-  return text === '' || text.endsWith('\n') ? `${text}${line}` : `${text}\n${line}`;
-}
-
-function oneDecimal(value: number): string {
-  return (Math.round(value * 10) / 10).toFixed(1);
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { liveGroupMembers } from './group-liveness.ts';
 import { registeredGroups } from './group-registry.ts';
 import { callShell, findLiveProcesses, uniqueSleepArg } from './shell-call-harness.ts';
-import { ABORTED_BEFORE_START, createShellTool } from './shell-tool.ts';
+import { createShellTool } from './shell-tool.ts';
+import { unfinishedOutput } from '../unfinished-call.ts';
 
 const tool = createShellTool({});
 const bash = (script: string): string[] => ['bash', '-c', script];
@@ -217,7 +218,7 @@ describe('shell tool: no process outlives its call', () => {
     const controller = new AbortController();
     controller.abort();
     const call = await callShell(tool, { command: ['echo', 'never'] }, { signal: controller.signal });
-    expect(call.result).toEqual({ output: ABORTED_BEFORE_START, success: false });
+    expect(call.result).toEqual({ output: unfinishedOutput({ type: 'interrupted_before_start', subject: 'command' }), success: false });
     expect(call.events).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { HeadTailBuffer } from '../../util/head-tail-buffer.ts';
 import type { TruncationLimits } from '../../util/truncate.ts';
 import { createApplyPatchTool } from '../apply-patch/patch-tool.ts';
 import type { Tool, ToolContext, ToolResult } from '../tool.ts';
+import { unfinishedOutput } from '../unfinished-call.ts';
 import { COMMAND_DESCRIPTION, SHELL_DESCRIPTION, timeoutDescription, WORKDIR_DESCRIPTION } from './description.ts';
 import { runCommand, type CommandRun } from './run-command.ts';
 import { patchRedirect } from './patch-redirect.ts';
@@ -35,7 +36,6 @@ export interface ShellToolOptions {
 }
 
 export const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
-export const ABORTED_BEFORE_START = 'aborted by user before it started';
 const WORKDIR_EXIT_CODE = 127;
 
 export function createShellTool(options: ShellToolOptions = {}): Tool<ShellArgs> {
@@ -73,11 +73,16 @@ async function runShell(
   ctx: ToolContext,
   options: ShellToolOptions & { defaultTimeoutMs: number },
 ): Promise<ToolResult> {
-  if (ctx.signal.aborted) return { output: ABORTED_BEFORE_START, success: false };
+  if (ctx.signal.aborted) return { output: unfinishedOutput({ type: 'interrupted_before_start', subject: 'command' }), success: false };
   const started = performance.now();
   const cwd = resolve(ctx.cwd, args.workdir ?? '.');
   const timeoutMs = args.timeoutMs ?? options.defaultTimeoutMs;
   const callId = ctx.callId;
+  const wrapped = ctx.wrapArgv ? ctx.wrapArgv(args.command, cwd) : { type: 'wrapped' as const, argv: args.command };
+  // Fail closed: a command that was to run confined and cannot be is refused, never run unconfined.
+  if (wrapped.type === 'unsupported') {
+    return { output: unfinishedOutput({ type: 'refused', subject: 'command', reason: wrapped.reason }), success: false };
+  }
   ctx.emit({ type: 'exec_command_begin', call_id: callId, command: [...args.command], cwd });
 
   let run: CommandRun;
@@ -92,7 +97,7 @@ async function runShell(
             survivors: false,
           }
         : await runCommand({
-            argv: ctx.wrapArgv ? ctx.wrapArgv(args.command, cwd) : args.command,
+            argv: wrapped.argv,
             cwd,
             env: options.env ?? process.env,
             timeoutMs,

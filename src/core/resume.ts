@@ -1,0 +1,93 @@
+/**
+ * The rules of resuming a recorded session, in one place: from a log as read, everything a front end needs to go
+ * on — the history to continue (every call answered), the answers to write to the log before anything is sent,
+ * whether the last task was cut off, and the transcript to show.
+ *
+ * A call left open by the end of the log gets an output that says what is known: whether its command had started
+ * (keel stopped while it ran, so it was stopped too and its output is lost) or never started.
+ */
+import { callIdOf, type EventMsg, type ResponseItem, type ToolOutputItem } from '../protocol/index.ts';
+import type { SessionLog } from '../store/index.ts';
+import { unfinishedOutput } from '../tools/unfinished-call.ts';
+import { ConversationHistory, outputFor } from './history.ts';
+
+export interface ResumePlan {
+  /** Outputs to append to the log, in this order, before anything is sent: one for each call the log left open. */
+  answers: ToolOutputItem[];
+  /** The history to continue: the log's items and the answers. */
+  history: ResponseItem[];
+  /** Whether the history ends in the middle of a task (the model still owes an answer), so a resume without a prompt has something to continue. */
+  midTask: boolean;
+  /** Whether the log ends inside a task: keel was killed or crashed there (an interrupt or a quit ends the task first). */
+  cutOff: boolean;
+  /**
+   * The transcript to show: the recorded events with one session header, no approval questions (asked long ago, they
+   * are not questions any more), and a task that was cut off closed by a `turn_aborted`, as the answers close its calls.
+   */
+  replay: EventMsg[];
+}
+
+export function planResume(log: Pick<SessionLog, 'items' | 'events'>): ResumePlan {
+  const events = log.events.map((logged) => logged.event);
+  const answers = outputsForOpenCalls(log.items, startedButUnfinished(events));
+  const history = [...log.items, ...answers];
+  const replay = transcriptOf(events);
+  const cutOff = endsInsideTask(replay);
+  if (cutOff) replay.push({ type: 'turn_aborted', reason: 'interrupted' });
+  return { answers, history, midTask: endsMidTask(history), cutOff, replay };
+}
+
+/**
+ * Returns the outputs to record (in this order) so every call of `items` is answered. `startedCalls` holds the ids
+ * of calls whose tool was recorded as started and never as finished.
+ */
+export function outputsForOpenCalls(items: readonly ResponseItem[], startedCalls: ReadonlySet<string>): ToolOutputItem[] {
+  const history = new ConversationHistory(items);
+  return history.openCalls().map((call) => {
+    const id = callIdOf(call)!;
+    return outputFor(call, unfinishedOutput(startedCalls.has(id) ? { type: 'lost_with_keel' } : { type: 'never_ran' }));
+  });
+}
+
+/** Whether the history ends in the middle of a task: the model still owes an answer to the last input. */
+export function endsMidTask(items: readonly ResponseItem[]): boolean {
+  const last = items.at(-1);
+  if (last === undefined) return false;
+  if (last.type === 'message') return last.role !== 'assistant';
+  // A reasoning item, a call or an output last: the model was still working.
+  return true;
+}
+
+/** Calls whose command or patch was recorded as started and never as finished. */
+function startedButUnfinished(events: readonly EventMsg[]): Set<string> {
+  const started = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'exec_command_begin' || event.type === 'patch_apply_begin') started.add(event.call_id);
+    if (event.type === 'exec_command_end' || event.type === 'patch_apply_end') started.delete(event.call_id);
+  }
+  return started;
+}
+
+function transcriptOf(events: readonly EventMsg[]): EventMsg[] {
+  const shown: EventMsg[] = [];
+  let header = false;
+  for (const event of events) {
+    if (event.type === 'session_configured') {
+      // Each run of the session records its own; the first one heads the transcript.
+      if (header) continue;
+      header = true;
+    }
+    if (event.type === 'exec_approval_request' || event.type === 'apply_patch_approval_request') continue;
+    shown.push(event);
+  }
+  return shown;
+}
+
+function endsInsideTask(events: readonly EventMsg[]): boolean {
+  let running = false;
+  for (const event of events) {
+    if (event.type === 'task_started') running = true;
+    else if (event.type === 'task_complete' || event.type === 'turn_aborted' || event.type === 'session_configured') running = false;
+  }
+  return running;
+}

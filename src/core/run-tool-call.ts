@@ -1,0 +1,151 @@
+/**
+ * Drives one tool call through its states (`tool-call.ts`): the gate's decision, the approval question, the run, a
+ * sandbox denial and the rerun it may lead to, and records the one output of the terminal state. Whatever happens
+ * — an interrupt at any await, an abort answer, a tool that throws — the call leaves here answered.
+ */
+import { callIdOf, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
+import type { ToolRegistry } from '../tools/tool-registry.ts';
+import type { ToolContext, ToolResult } from '../tools/tool.ts';
+import type { CallSubject } from '../tools/unfinished-call.ts';
+import type { ApprovalGate, GateCall, Question } from './approval-gate.ts';
+import { outputFor, type ConversationHistory } from './history.ts';
+import type { SessionRecorder } from './session-recorder.ts';
+import { advance, isTerminal, type ToolCallState } from './tool-call.ts';
+import type { TurnContext } from './turn-context.ts';
+import type { TurnDiffTracker } from './turn-diff-tracker.ts';
+
+export interface CallDeps {
+  registry: ToolRegistry;
+  history: ConversationHistory;
+  recorder: SessionRecorder;
+  /** Decides each call before it runs; null runs every call as it is (no policy to apply). */
+  gate: ApprovalGate | null;
+  /** Waits for the answer to an approval request of the running task; resolves `abort` when the task is interrupted. */
+  waitForDecision(callId: string, signal: AbortSignal): Promise<ReviewDecision>;
+  /** Interrupts the running task, as the `interrupt` op does. */
+  abortTask(): void;
+  /** Emits an event of the running task. */
+  emit(msg: EventMsg): void;
+}
+
+/** Runs one call and records its output; true when it changed files (which `diff` then knows about). */
+export async function runToolCall(
+  deps: CallDeps,
+  call: ToolCallItem,
+  context: TurnContext,
+  signal: AbortSignal,
+  diff: TurnDiffTracker,
+): Promise<boolean> {
+  const callId = callIdOf(call);
+  // A call nothing can answer is dropped by normalization; running it would produce an output with no home.
+  if (callId === undefined) return false;
+  let state: ToolCallState = { phase: 'resolved' };
+  if (signal.aborted) {
+    state = advance(state, { type: 'abort', ending: { type: 'never_ran' } });
+    recordOutput(deps, call, state);
+    return false;
+  }
+  // A tool's end event waits until its output is recorded: whoever sees the end (a front end, the log) can rely on
+  // the output being on disk, so a kill right after it never loses a result that was already known.
+  const heldEnds: EventMsg[] = [];
+  const releaseEnds = (): void => {
+    for (const end of heldEnds.splice(0)) deps.emit(end);
+  };
+  const emit = (msg: EventMsg): void => {
+    if (msg.type === 'exec_command_end' || msg.type === 'patch_apply_end') heldEnds.push(msg);
+    else deps.emit(msg);
+  };
+  let changedFiles = false;
+  try {
+    const resolved = deps.registry.resolve(call);
+    const run = (extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'>): Promise<ToolResult> =>
+      deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
+    const ask = async (question: Question): Promise<ReviewDecision> => {
+      emit(question.request);
+      const answer = await deps.waitForDecision(callId, signal);
+      if (answer === 'approved_for_session') question.rememberForSession();
+      return answer;
+    };
+
+    const gate = deps.gate;
+    const gateCall: GateCall | null =
+      gate !== null && resolved.type === 'run' && resolved.tool.approvalSubject
+        ? {
+            callId,
+            cwd: context.cwd,
+            subject: await resolved.tool.approvalSubject(resolved.args, context.cwd),
+            approvalPolicy: context.approvalPolicy,
+            sandboxPolicy: context.sandboxPolicy,
+            emit,
+          }
+        : null;
+    const subject: CallSubject = gateCall?.subject.type === 'patch' ? 'patch' : 'command';
+
+    let result: ToolResult | null = null;
+    const decision = gate === null || gateCall === null ? ({ type: 'run', sandboxed: false } as const) : await gate.decide(gateCall);
+    switch (decision.type) {
+      case 'refuse':
+        state = advance(state, { type: 'refuse', subject, reason: decision.reason });
+        break;
+      case 'ask':
+        state = advance(state, { type: 'ask', subject });
+        state = answered(deps, state, await ask(decision));
+        if (state.phase === 'running') result = await run({ approvedByPerson: true });
+        break;
+      case 'run':
+        state = advance(state, { type: 'run', sandboxed: decision.sandboxed });
+        result = await run(decision.sandboxed ? { wrapArgv: decision.wrap, approvedByPerson: false } : { approvedByPerson: false });
+        break;
+    }
+
+    if (result !== null && state.phase === 'running' && state.sandboxed && !result.success && !signal.aborted && gate !== null && gateCall !== null) {
+      const after = gate.afterSandboxedFailure(gateCall, result.exitCode ?? null, result.output);
+      if (after.type !== 'not_denial') {
+        state = advance(state, { type: 'sandbox_denial', subject, output: result.output });
+        if (after.type === 'keep') {
+          state = advance(state, { type: 'keep', note: after.note });
+        } else {
+          // Only when a question follows does the first run's end go out before its output is recorded: the person
+          // must see the failure before being asked (a rerun is a second begin/end pair for the same call).
+          releaseEnds();
+          state = advance(state, { type: 'ask', subject });
+          state = answered(deps, state, await ask(after));
+          // An interrupt that came with the approval wins: no rerun starts, the blocked run's output stays.
+          if (state.phase === 'running') result = signal.aborted ? result : await run({ approvedByPerson: true });
+        }
+      }
+    }
+    if (state.phase === 'running' && result !== null) {
+      if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
+        diff.record(result.fileWrites);
+        changedFiles = true;
+      }
+      state = advance(state, { type: 'finish', output: result.output, interrupted: signal.aborted });
+    }
+    recordOutput(deps, call, state);
+  } finally {
+    releaseEnds();
+  }
+  return changedFiles;
+}
+
+function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {
+  switch (answer) {
+    case 'approved':
+    case 'approved_for_session':
+      return advance(asking, { type: 'approve' });
+    case 'denied':
+      return advance(asking, { type: 'deny' });
+    case 'abort':
+      deps.abortTask();
+      return advance(asking, { type: 'abort', ending: { type: 'abort_answer' } });
+  }
+}
+
+function recordOutput(deps: CallDeps, call: ToolCallItem, state: ToolCallState): void {
+  // Every path above ends in a terminal state; anything else is a bug in the state machine's driver.
+  if (!isTerminal(state)) throw new Error(`tool call ${callIdOf(call)} left in state ${state.phase}`);
+  const item = outputFor(call, state.output);
+  deps.history.record(item);
+  deps.recorder.recordItem(item);
+}
