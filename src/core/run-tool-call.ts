@@ -98,10 +98,12 @@ export async function runToolCall(
         break;
     }
 
-    if (result !== null && state.phase === 'running' && state.sandboxed && !result.success && !signal.aborted && gate !== null && gateCall !== null) {
-      const after = gate.afterSandboxedFailure(gateCall, result.exitCode ?? null, result.output);
+    // Only a command that ran and failed can have been blocked by the sandbox.
+    const failedRun = result !== null && result.exitCode !== undefined && !result.success ? result : null;
+    if (failedRun !== null && state.phase === 'running' && state.sandboxed && !signal.aborted && gate !== null && gateCall !== null) {
+      const after = gate.afterSandboxedFailure(gateCall, failedRun.exitCode ?? null, failedRun.output);
       if (after.type !== 'not_denial') {
-        state = advance(state, { type: 'sandbox_denial', subject, output: result.output });
+        state = advance(state, { type: 'sandbox_denial', subject, output: failedRun.output });
         if (after.type === 'keep') {
           state = advance(state, { type: 'keep', note: after.note });
         } else {

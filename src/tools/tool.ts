@@ -45,7 +45,10 @@ export interface ToolResult {
    * that know exactly what they wrote report it (apply_patch); a shell command's writes are not tracked.
    */
   fileWrites?: readonly FileWrite[];
-  /** A command's exit code, for tools that run one (the approval gate reads it to spot sandbox denials). */
+  /**
+   * A command's exit code, for tools that run one (the approval gate reads it to spot sandbox denials). Absent when
+   * no command was started (refused, or interrupted before it started): then nothing ran that a sandbox could block.
+   */
   exitCode?: number | null;
 }
 

@@ -176,3 +176,30 @@ it('a change made while a task runs reaches the model with the next request, nev
   expect(input[output - 1]).toMatchObject({ type: 'function_call', call_id: 'c-mid' });
   expect(JSON.stringify(input.slice(output + 1))).toContain('<approval_policy>untrusted</approval_policy>');
 });
+
+it('fails closed: a command the sandbox cannot confine when it is spawned is refused, never run unconfined', async () => {
+  const server = await useScriptedServer([respond(touch('unconfined.txt', 'c9')), respond(text('ok'))]);
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const real = createSafetyServices(process.env, home);
+  let wraps = 0;
+  const harness = new AgentHarness({
+    baseUrl: server.url,
+    approvalPolicy: 'on-request',
+    sandboxPolicy: workspaceWrite,
+    // The sandbox says yes when the call is decided and no when its argv is wrapped for spawning.
+    safety: {
+      ...real,
+      sandboxAvailable: () => Promise.resolve(true),
+      wrap: (argv) => (++wraps === 1 ? { type: 'wrapped', argv: [...argv] } : { type: 'unsupported', reason: 'the sandbox went away' }),
+    },
+    tools: [createShellTool({}), createApplyPatchTool()],
+  });
+  harnesses.push(harness);
+  harness.say('make a file');
+  await harness.first('task_complete');
+  expect(wraps).toBe(2);
+  expect(await outputOf(server, 1, 'c9')).toBe('exec command rejected: the sandbox went away');
+  expect(existsSync(join(harness.cwd, 'unconfined.txt'))).toBe(false);
+  expect(harness.ofType('exec_command_begin')).toEqual([]);
+  expect(checkEventInvariants(harness.events)).toEqual([]);
+});

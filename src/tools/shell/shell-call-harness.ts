@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { EventMsg, EventOf } from '../../protocol/index.ts';
-import type { Tool, ToolResult } from '../tool.ts';
+import type { Tool, ToolContext, ToolResult } from '../tool.ts';
 import { parseStat } from './group-liveness.ts';
 import type { ShellArgs } from './shell-args.ts';
 
@@ -23,6 +23,8 @@ export interface CallOptions {
   /** Sees every event as it is emitted; may abort the call. */
   onEvent?: (msg: EventMsg, abort: () => void) => void;
   signal?: AbortSignal;
+  /** As the approval gate gives it to a sandboxed call. */
+  wrapArgv?: ToolContext['wrapArgv'];
 }
 
 export async function callShell(tool: Tool<ShellArgs>, rawArgs: unknown, options: CallOptions = {}): Promise<ShellCall> {
@@ -37,6 +39,7 @@ export async function callShell(tool: Tool<ShellArgs>, rawArgs: unknown, options
     signal: controller.signal,
     cwd: options.cwd ?? process.cwd(),
     callId: 'call-1',
+    wrapArgv: options.wrapArgv,
     emit(msg) {
       if (resolved) throw new Error(`event emitted after run resolved: ${msg.type}`);
       events.push(msg);

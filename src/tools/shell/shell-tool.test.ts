@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -220,5 +220,22 @@ describe('shell tool: no process outlives its call', () => {
     const call = await callShell(tool, { command: ['echo', 'never'] }, { signal: controller.signal });
     expect(call.result).toEqual({ output: unfinishedOutput({ type: 'interrupted_before_start', subject: 'command' }), success: false });
     expect(call.events).toEqual([]);
+  });
+});
+
+describe('shell tool: sandbox wrapping fails closed', () => {
+  it('runs the wrapped argv when the call is confined', async () => {
+    const call = await callShell(tool, { command: ['echo', 'plain'] }, { wrapArgv: (argv) => ({ type: 'wrapped', argv: ['echo', 'wrapped', ...argv] }) });
+    expect(call.json?.output).toBe('wrapped echo plain\n');
+    expect(call.begin?.command).toEqual(['echo', 'plain']);
+  });
+
+  it('refuses a command that cannot be confined: nothing spawned, no begin, the model told why', async () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'keel-closed-')));
+    const marker = join(dir, 'ran');
+    const call = await callShell(tool, { command: ['touch', marker] }, { wrapArgv: () => ({ type: 'unsupported', reason: 'bubblewrap is missing' }) });
+    expect(call.result).toEqual({ output: 'exec command rejected: bubblewrap is missing', success: false });
+    expect(call.events).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
   });
 });
