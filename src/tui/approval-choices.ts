@@ -1,6 +1,5 @@
-/** How a person answers: the keys of an approval question, what each answer prints, and the /approvals presets. */
+/** How a person answers: what each answer to an approval question prints (its keys are APPROVAL_KEYS), and the /approvals presets. */
 import type { AskForApproval, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
-import type { Key } from './input/keys.ts';
 import { notice } from './notice.ts';
 import type { Line } from './text/styled.ts';
 
@@ -21,25 +20,6 @@ export const APPROVAL_PRESETS: readonly ApprovalPreset[] = [
   },
   { label: 'Full access', detail: 'no sandbox and no questions: for throwaway machines', approval: 'never', sandbox: { type: 'danger-full-access' } },
 ];
-
-/** The answer a key gives: y, a, n (any case), Esc or Ctrl+C (abort); null for any other key. */
-export function approvalDecision(key: Key): ReviewDecision | null {
-  if (key.kind === 'text') {
-    switch (key.text.toLowerCase()) {
-      case 'y':
-        return 'approved';
-      case 'a':
-        return 'approved_for_session';
-      case 'n':
-        return 'denied';
-      default:
-        return null;
-    }
-  }
-  if (key.kind !== 'key') return null;
-  if (key.name === 'escape' || (key.ctrl && key.name === 'c')) return 'abort';
-  return null;
-}
 
 export function decisionLine(decision: ReviewDecision, what: 'command' | 'patch'): Line {
   switch (decision) {

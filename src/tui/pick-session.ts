@@ -1,6 +1,6 @@
 /** `keel resume` with no session named: a picker of this repository's sessions, shown before the UI opens. */
 import type { StopSignal } from '../util/exit-codes.ts';
-import { KeyParser } from './input/keys.ts';
+import { KeyInput } from './input/key-input.ts';
 import { Picker } from './picker.ts';
 import { Screen } from './screen.ts';
 import type { SessionChoice } from './session-handle.ts';
@@ -33,9 +33,7 @@ export interface PickSessionOptions {
 export function pickSession(io: TerminalIo, choices: readonly SessionChoice[], options: PickSessionOptions): Promise<PickOutcome> {
   const picker = sessionPicker(choices, options.now);
   const screen = new Screen(io, options.color);
-  const keys = new KeyParser();
   return new Promise((resolve) => {
-    let escapeTimer: NodeJS.Timeout | null = null;
     let finished = false;
     const draw = (): void => {
       if (finished) return;
@@ -45,25 +43,22 @@ export function pickSession(io: TerminalIo, choices: readonly SessionChoice[], o
     const done = (outcome: PickOutcome): void => {
       if (finished) return;
       finished = true;
-      if (escapeTimer !== null) clearTimeout(escapeTimer);
+      input.stop();
       for (const off of subscriptions) off();
       screen.clearLive();
       io.restore();
       resolve(outcome);
     };
-    const handle = (key: ReturnType<KeyParser['feed']>[number]): boolean => {
-      const outcome = picker.handle(key);
-      if (outcome.type === 'open') return false;
-      done(outcome.type === 'picked' ? { type: 'picked', id: outcome.value } : { type: 'cancelled' });
-      return true;
-    };
+    const input = new KeyInput((keys) => {
+      for (const key of keys) {
+        const outcome = picker.handle(key);
+        if (outcome.type === 'open') continue;
+        return done(outcome.type === 'picked' ? { type: 'picked', id: outcome.value } : { type: 'cancelled' });
+      }
+      draw();
+    });
     const subscriptions = [
-      io.onData((data) => {
-        if (escapeTimer !== null) clearTimeout(escapeTimer);
-        for (const key of keys.feed(data)) if (handle(key)) return;
-        if (keys.pending) escapeTimer = setTimeout(() => keys.flush().some(handle) || draw(), 30);
-        draw();
-      }),
+      io.onData((data) => input.feed(data)),
       io.onResize(() => {
         screen.resize();
         draw();

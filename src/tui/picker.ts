@@ -1,8 +1,9 @@
-/** A list to choose one item from (the /resume picker, the /approvals presets): arrows move, Enter picks, Esc cancels. */
+/** A list to choose one item from (the /resume picker, the /approvals presets): its keys are PICKER_KEYS. */
 import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import { truncateLine } from './text/wrap.ts';
 import type { Key } from './input/keys.ts';
+import { PICKER_KEYS } from './keymap.ts';
 
 export interface PickerItem<T> {
   label: string;
@@ -22,34 +23,31 @@ export class Picker<T> {
   ) {}
 
   handle(key: Key): PickerOutcome<T> {
-    if (key.kind !== 'key') {
-      const digit = key.kind === 'text' ? Number(key.text) : NaN;
-      if (Number.isInteger(digit) && digit >= 1 && digit <= Math.min(9, this.items.length)) return this.pick(digit - 1);
-      return { type: 'open' };
-    }
     const last = this.items.length - 1;
-    const name = key.ctrl && key.name === 'p' ? 'up' : key.ctrl && key.name === 'n' ? 'down' : key.name;
-    switch (name) {
-      case 'up':
+    const command = PICKER_KEYS.lookup(key);
+    switch (command) {
+      case 'previous':
         this.selected = this.selected <= 0 ? last : this.selected - 1;
         return { type: 'open' };
-      case 'down':
-      case 'tab':
+      case 'next':
         this.selected = this.selected >= last ? 0 : this.selected + 1;
         return { type: 'open' };
-      case 'pageup':
+      case 'page_up':
         this.selected = Math.max(0, this.selected - 10);
         return { type: 'open' };
-      case 'pagedown':
+      case 'page_down':
         this.selected = Math.min(last, this.selected + 10);
         return { type: 'open' };
-      case 'enter':
+      case 'choose':
         return this.items.length === 0 ? { type: 'cancelled' } : this.pick(this.selected);
-      case 'escape':
+      case 'cancel':
         return { type: 'cancelled' };
-      case 'c':
-        return key.ctrl ? { type: 'cancelled' } : { type: 'open' };
-      default:
+      case 'pick_number': {
+        // Only the items the list numbers (1 to 9) can be picked by their number.
+        const index = Number(key.kind === 'text' ? key.text : NaN) - 1;
+        return index < this.items.length ? this.pick(index) : { type: 'open' };
+      }
+      case null:
         return { type: 'open' };
     }
   }

@@ -1,4 +1,6 @@
 /** The commands typed into the prompt box with a leading slash. */
+import { keyHelp } from './keymap.ts';
+
 export interface SlashCommand {
   name: string;
   usage: string;
@@ -27,27 +29,11 @@ export function parseSlashCommand(text: string): { name: string; args: string } 
   return { name: match[1]!, args: match[2] ?? '' };
 }
 
-/** The /help text: short lines, so that it reads well at 80 columns. */
-const KEY_HELP: ReadonlyArray<[keys: string, what: string]> = [
-  ['Enter', 'send (while a task runs: queued for it)'],
-  ['Shift+Enter, Ctrl+J, Alt+Enter', 'new line'],
-  ['Up / Down', 'earlier prompts'],
-  ['Tab', 'complete a /command'],
-  ['Esc, Ctrl+C', 'interrupt the running task'],
-  ['Ctrl+C', 'clear the prompt; twice on an empty one: quit'],
-  ['Ctrl+D', 'quit (on an empty prompt)'],
-  ['Ctrl+A / Ctrl+E', 'start / end of the line'],
-  ['Ctrl+U / Ctrl+K / Ctrl+W', 'delete to line start / end / a word'],
-  ['Ctrl+Y', 'put back what was deleted'],
-  ['Alt+Left / Alt+Right', 'move by word'],
-  ['y / a / n / Esc', 'approve / for the session / deny / abort'],
-  ['Ctrl+L / Ctrl+Z', 'redraw / suspend (fg to come back)'],
-];
-
+/** The /help text: the commands, then the keys as the keymap has them; short lines, to read well at 80 columns. */
 export function helpText(): string {
   const column = (rows: ReadonlyArray<readonly [string, string]>): string[] => {
     const width = Math.max(...rows.map(([left]) => left.length));
     return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
   };
-  return ['Commands:', ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])), 'Keys:', ...column(KEY_HELP)].join('\n');
+  return ['Commands:', ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])), 'Keys:', ...column(keyHelp())].join('\n');
 }

@@ -4,7 +4,8 @@
  * per character (this runs on every frame while a reply streams in).
  */
 import type { Line, Span } from './styled.ts';
-import { charWidth, fitEnd, sliceByWidth, textWidth } from './width.ts';
+import { graphemeEnd, graphemeWidth } from './grapheme.ts';
+import { fitEnd, sliceByWidth, textWidth } from './width.ts';
 
 const ELLIPSIS = '…';
 const SPACE = 0x20;
@@ -34,7 +35,7 @@ export function wrapLine(target: Line, width: number): Line[] {
   while (start < text.length) {
     let hanging = rows.length === 0 ? 0 : indent;
     // A character too wide for what the indent leaves gets the whole row instead.
-    if (hanging > 0 && charWidth(text.codePointAt(start)!) > columns - hanging) hanging = 0;
+    if (hanging > 0 && graphemeWidth(text, start, graphemeEnd(text, start)) > columns - hanging) hanging = 0;
     const [end, next] = findBreak(text, start, columns - hanging, rows.length === 0 ? firstBreakFrom : start);
     const spans = cutter.cut(start, end);
     rows.push({ spans: hanging > 0 ? [{ text: ' '.repeat(hanging) }, ...spans] : spans });
@@ -81,7 +82,7 @@ function findBreak(text: string, start: number, width: number, breakFrom: number
     while (text.charCodeAt(next) === SPACE) next += 1;
     if (end > start) return [end, next];
   }
-  const cut = limit > start ? limit : characterEnd(text, start);
+  const cut = limit > start ? limit : graphemeEnd(text, start);
   return [cut, cut];
 }
 
@@ -91,11 +92,6 @@ function lastSpace(text: string, start: number, limit: number): number {
     if (text.charCodeAt(index) === SPACE) return index;
   }
   return -1;
-}
-
-/** The end of the character at `index` together with the zero-width marks riding on it. */
-function characterEnd(text: string, index: number): number {
-  return fitEnd(text, index + (text.codePointAt(index)! > 0xffff ? 2 : 1), 0);
 }
 
 /** Cuts index ranges of a line's joined text back into its styled spans; ranges must come in increasing order. */

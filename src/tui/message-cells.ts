@@ -1,0 +1,105 @@
+/**
+ * The transcript's blocks other than commands, each from one event: the session header, a prompt, a thought
+ * summary, a patch and its result, a plan, a retry, an interruption, a warning or an error. Every piece of text from
+ * the model goes through sanitize: escape codes never reach the screen.
+ */
+import type { EventOf } from '../protocol/index.ts';
+import { relativeChange, relativePath } from './approval-lines.ts';
+import { fileChangeLines } from './diff-lines.ts';
+import { sanitize, sanitizeLines } from './text/sanitize.ts';
+import { plainText, span, styled, type Line, type SpanStyle } from './text/styled.ts';
+
+/** A thought summary is kept short: it is context, not the answer. */
+const REASONING_LINES = 6;
+const PATCH_ERROR_LINES = 8;
+const PATCH_FILE_LINES = 40;
+
+const DIM: SpanStyle = { dim: true };
+export const THOUGHT: SpanStyle = { dim: true, italic: true };
+
+export function headerLines(version: string, msg: EventOf<'session_configured'>): Line[] {
+  return [
+    { spans: [span(`keel ${version} · ${sanitize(msg.model)} · session ${sanitize(msg.session_id)}`, DIM)] },
+    { spans: [span(`workdir ${sanitize(msg.cwd)}`, DIM)] },
+  ];
+}
+
+export function userLines(message: string): Line[] {
+  const [first = '', ...rest] = sanitizeLines(message);
+  return [
+    { spans: [span('› ', { bold: true, color: 'cyan' }), span(first)], indent: 2 },
+    ...rest.map((text): Line => ({ spans: [span(`  ${text}`)], indent: 2 })),
+  ];
+}
+
+/** Lines of text as they are (streamed thoughts, which are not Markdown). */
+export function plainLines(texts: readonly string[]): Line[] {
+  return texts.map((text) => ({ spans: [span(text)] }));
+}
+
+/** `thinking ` and the first lines of a thought summary, dim; blank lines are left out to keep it short. */
+export function reasoningLines(lines: Line[]): Line[] {
+  const content = lines.filter((row) => plainText(row).trim() !== '');
+  const shown = content.slice(0, REASONING_LINES).map((row) => styled(row, THOUGHT));
+  const [first] = shown;
+  if (first === undefined) return [];
+  shown[0] = { ...first, spans: [span('thinking ', DIM), ...first.spans] };
+  if (content.length > shown.length) shown.push({ spans: [span('…', DIM)] });
+  return shown;
+}
+
+/** The files of a patch, relative to `cwd`: whole when applied without a question, else (shown then) only their names. */
+export function patchLines(msg: EventOf<'patch_apply_begin'>, cwd: string): Line[] {
+  const files = Object.entries(msg.changes).flatMap(([path, change]) => {
+    const lines = fileChangeLines(relativePath(path, cwd), relativeChange(change, cwd), PATCH_FILE_LINES);
+    // A patch the person approved was shown whole with the question: here only which files it changes.
+    return msg.auto_approved ? lines : lines.slice(0, 1);
+  });
+  return [{ spans: [span('✎ apply_patch', { color: 'cyan' })] }, ...files];
+}
+
+export function patchResultLines(msg: EventOf<'patch_apply_end'>): Line[] {
+  if (msg.success) return [{ spans: [span('  ✓ patch applied', { color: 'green' })] }];
+  const [first = '', ...rest] = sanitizeLines(msg.stderr).filter((text) => text.trim() !== '');
+  const details = rest.slice(0, PATCH_ERROR_LINES).map((text): Line => ({ spans: [span(`    ${text}`, DIM)] }));
+  if (rest.length > details.length) details.push({ spans: [span(`    … (${rest.length - details.length} more lines)`, DIM)] });
+  const title = first === '' ? '  ✗ patch failed' : `  ✗ patch failed: ${first}`;
+  return [{ spans: [span(title, { color: 'red' })] }, ...details];
+}
+
+const PLAN_MARKS = {
+  completed: span('✓', { color: 'green' }),
+  in_progress: span('→', { color: 'cyan' }),
+  pending: span('·'),
+} as const;
+
+export function planLines(msg: EventOf<'plan_update'>): Line[] {
+  const explanation = msg.explanation === null ? [] : sanitizeLines(msg.explanation).map((text): Line => ({ spans: [span(text, DIM)] }));
+  const steps = msg.plan.map((item): Line => ({ spans: [span('  '), PLAN_MARKS[item.status], span(` ${sanitize(item.step)}`)], indent: 4 }));
+  return [{ spans: [span('Plan', { bold: true })] }, ...explanation, ...steps];
+}
+
+/** The engine's message already says which attempt comes and when (`retrying 1/5 in 1.3s: …`). */
+export function retryLine(msg: EventOf<'stream_error'>): Line {
+  return { spans: [span(`⟳ ${sanitizeLines(msg.message).join(' ')}`, { color: 'yellow' })] };
+}
+
+export function abortedLine(reason: EventOf<'turn_aborted'>['reason'], stoppedCommand: boolean): Line {
+  const what = stoppedCommand ? 'running commands were stopped; ' : '';
+  const text = reason === 'replaced' ? '⏹ Task replaced' : `⏹ Interrupted — ${what}tell keel what to do next.`;
+  return { spans: [span(text, { color: 'yellow' })] };
+}
+
+export function warningLines(message: string): Line[] {
+  return labelled('warning: ', message, { color: 'yellow' }, { color: 'yellow' });
+}
+
+export function errorLines(message: string): Line[] {
+  return labelled('error: ', message, { color: 'red', bold: true }, { color: 'red' });
+}
+
+/** `label` then the message; a message of several lines keeps them, in the message's style. */
+function labelled(label: string, message: string, labelStyle: SpanStyle, style: SpanStyle): Line[] {
+  const [first = '', ...rest] = sanitizeLines(message);
+  return [{ spans: [span(label, labelStyle), span(first, style)] }, ...rest.map((text): Line => ({ spans: [span(text, style)] }))];
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { EventMsg, EventOf } from '../protocol/index.ts';
+import { initialViewState, isRunning, pendingApproval, reduce, type ViewEvent, type ViewState } from './view-state.ts';
+
+const configured: EventOf<'session_configured'> = {
+  type: 'session_configured',
+  session_id: 's-1',
+  model: 'gpt-test',
+  model_provider_id: 'openai',
+  cwd: '/repo',
+  approval_policy: 'untrusted',
+  sandbox_policy: { type: 'workspace-write', writable_roots: [], network_access: false },
+  rollout_path: null,
+};
+
+const started: EventMsg = { type: 'task_started', model_context_window: 200_000 };
+const complete: EventMsg = { type: 'task_complete', last_agent_message: null };
+const execRequest: EventOf<'exec_approval_request'> = { type: 'exec_approval_request', call_id: 'c1', command: ['rm', 'x'], cwd: '/repo', reason: null };
+const patchRequest: EventOf<'apply_patch_approval_request'> = {
+  type: 'apply_patch_approval_request',
+  call_id: 'p1',
+  changes: { '/repo/a.txt': { type: 'add', content: 'a\n' } },
+  reason: null,
+};
+
+/** A live engine event at `at` ms (of submission `sub-1`). */
+function live(msg: EventMsg, at = 0): ViewEvent {
+  return { type: 'engine', msg, submission: 'sub-1', at };
+}
+
+const VIEW_EVENTS: ReadonlySet<string> = new Set<ViewEvent['type']>(['engine', 'session_opened', 'prompt_sent', 'approval_answered', 'turn_context_changed']);
+
+/** The state after `events`; engine events given bare are live ones at 0 ms. */
+function after(...events: Array<ViewEvent | EventMsg>): ViewState {
+  const asEvent = (event: ViewEvent | EventMsg): ViewEvent => (VIEW_EVENTS.has(event.type) ? (event as ViewEvent) : live(event as EventMsg));
+  return events.reduce<ViewState>((state, event) => reduce(state, asEvent(event)), initialViewState('s-1'));
+}
+
+/** Deep-freezes a state, so that a reducer that changed it in place would throw. */
+function frozen(state: ViewState): ViewState {
+  for (const value of Object.values(state)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  return Object.freeze(state);
+}
+
+describe('reduce: the task', () => {
+  it('runs from task_started, with its start time, until task_complete or turn_aborted', () => {
+    const running = after(configured, live(started, 1234));
+    expect(running.task).toEqual({ type: 'running', startedAt: 1234, retryAt: null });
+    expect(isRunning(running)).toBe(true);
+    expect(isRunning(reduce(running, live(complete)))).toBe(false);
+    expect(isRunning(reduce(running, live({ type: 'turn_aborted', reason: 'interrupted' })))).toBe(false);
+  });
+
+  it('counts a retry down from when it was announced, until any other news says it went out', () => {
+    const retry: EventMsg = { type: 'stream_error', message: 'retrying 1/5 in 2.0s', kind: 'server', attempt: 1, max_attempts: 5, delay_ms: 2000 };
+    const waiting = after(configured, live(started, 0), live(retry, 500));
+    expect(waiting.task).toEqual({ type: 'running', startedAt: 0, retryAt: 2500 });
+    expect(reduce(waiting, live({ type: 'agent_message_delta', delta: 'He' }, 2600)).task).toEqual({ type: 'running', startedAt: 0, retryAt: null });
+    // A retry read back from a log is long over.
+    expect(reduce(after(configured, started), { type: 'engine', msg: retry, submission: null, at: 9 }).task).toMatchObject({ retryAt: null });
+  });
+
+  it('returns the same state for events that change nothing it knows, without touching the one given', () => {
+    const state = frozen(after(configured, started));
+    expect(reduce(state, live({ type: 'agent_message_delta', delta: 'word ' }))).toBe(state);
+    expect(reduce(state, live({ type: 'exec_command_output_delta', call_id: 'c1', stream: 'stdout', chunk: 'x' }))).toBe(state);
+    expect(() => reduce(state, live(complete))).not.toThrow();
+  });
+});
+
+describe('reduce: approvals', () => {
+  it('keeps the requests in the order asked; the first one is the question, with how many wait after it', () => {
+    const state = after(configured, started, execRequest, patchRequest);
+    expect(pendingApproval(state)).toEqual({ request: execRequest, kind: 'command', more: 1 });
+    const answered = reduce(state, { type: 'approval_answered', decision: 'approved' });
+    expect(pendingApproval(answered)).toEqual({ request: patchRequest, kind: 'patch', more: 0 });
+    expect(pendingApproval(reduce(answered, { type: 'approval_answered', decision: 'denied' }))).toBeNull();
+  });
+
+  it('drops every request on an abort, and when the task ends (the engine answers them itself)', () => {
+    const state = after(configured, started, execRequest, patchRequest);
+    expect(reduce(state, { type: 'approval_answered', decision: 'abort' }).approvals).toEqual([]);
+    expect(reduce(state, live({ type: 'turn_aborted', reason: 'interrupted' })).approvals).toEqual([]);
+    expect(reduce(state, live(complete)).approvals).toEqual([]);
+  });
+});
+
+describe('reduce: queued prompts', () => {
+  it('queues what is sent while a task runs, until the engine takes it in as a user message', () => {
+    const idle = after(configured, { type: 'prompt_sent', text: 'hello' });
+    expect(idle.queued).toEqual([]);
+    const queued = after(configured, started, { type: 'prompt_sent', text: 'and the tests' }, { type: 'prompt_sent', text: 'thanks' });
+    expect(queued.queued).toEqual(['and the tests', 'thanks']);
+    expect(reduce(queued, live({ type: 'user_message', message: 'and the tests' })).queued).toEqual(['thanks']);
+    expect(reduce(queued, live({ type: 'user_message', message: 'something else' }))).toBe(queued);
+    expect(reduce(queued, live(complete)).queued).toEqual([]);
+  });
+});
+
+describe('reduce: what the status line shows', () => {
+  it('takes the model, directory and policies from the session, and what /model and /approvals change', () => {
+    const state = after(configured);
+    expect(state.status).toMatchObject({ model: 'gpt-test', cwd: '/repo', approval: 'untrusted', providerId: 'openai', sessionId: 's-1' });
+    expect(state.status.sandbox.type).toBe('workspace-write');
+    const changed = reduce(state, { type: 'turn_context_changed', model: 'gpt-next', sandbox: { type: 'read-only' } });
+    expect(changed.status).toMatchObject({ model: 'gpt-next', approval: 'untrusted', sandbox: { type: 'read-only' } });
+  });
+
+  it('follows the tokens used and the context window', () => {
+    const usage = { input_tokens: 900, cached_input_tokens: 0, output_tokens: 100, reasoning_output_tokens: 0, total_tokens: 1000 };
+    const counted = after(configured, started, {
+      type: 'token_count',
+      info: { total_token_usage: usage, last_token_usage: { ...usage, total_tokens: 600 }, model_context_window: null },
+    });
+    expect(counted.status).toMatchObject({ totalUsage: usage, contextUsed: 600, contextWindow: 200_000 });
+    expect(reduce(counted, live({ type: 'token_count', info: null }))).toBe(counted);
+  });
+
+  it('starts over for another session, keeping the choices in force', () => {
+    const state = after(configured, started, execRequest, { type: 'prompt_sent', text: 'queued' }, { type: 'turn_diff', unified_diff: '+a' });
+    const next = reduce(state, { type: 'session_opened', sessionId: 's-2' });
+    expect(next).toMatchObject({ task: { type: 'idle' }, approvals: [], queued: [] });
+    expect(next.diffs.size).toBe(0);
+    expect(next.status).toMatchObject({ sessionId: 's-2', model: 'gpt-test', totalUsage: null, contextUsed: null });
+  });
+});
+
+describe('reduce: diffs for /diff', () => {
+  it('keeps the latest diff of each task, and every one read back from a log', () => {
+    const state = after(
+      configured,
+      { type: 'engine', msg: { type: 'turn_diff', unified_diff: 'old 1' }, submission: null, at: 0 },
+      { type: 'engine', msg: { type: 'turn_diff', unified_diff: 'old 2' }, submission: null, at: 0 },
+      { type: 'engine', msg: { type: 'turn_diff', unified_diff: 'first' }, submission: 'sub-7', at: 0 },
+      { type: 'engine', msg: { type: 'turn_diff', unified_diff: 'first and second' }, submission: 'sub-7', at: 0 },
+    );
+    expect([...state.diffs.values()]).toEqual(['old 1', 'old 2', 'first and second']);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * What the interactive UI knows about the session it shows, as a pure function of what happened: the engine's events
+ * and what the person did. This is the one place that says whether a task is running, which call waits for an answer,
+ * what was sent to be queued, and what the status line shows. Panes, the hint line and key routing read it; none
+ * keeps a copy of its own (the transcript renders events, it does not decide what state the session is in).
+ *
+ * `reduce` never changes the state it is given and returns that same object when nothing changed, which is most of
+ * the time: it runs for every streamed delta.
+ */
+import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
+import type { ApprovalRequest } from './approval-lines.ts';
+import type { StatusInfo } from './status-line.ts';
+
+export type TaskState =
+  | { readonly type: 'idle' }
+  /** `retryAt`: when the request that failed goes out again (after a `stream_error`), for the hint's countdown. */
+  | { readonly type: 'running'; readonly startedAt: number; readonly retryAt: number | null };
+
+export interface SessionStatus extends StatusInfo {
+  providerId: string;
+  sessionId: string;
+}
+
+export interface ViewState {
+  readonly task: TaskState;
+  /** Requests the engine waits on an answer for, in the order asked: the first one is the question on screen. */
+  readonly approvals: readonly ApprovalRequest[];
+  /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
+  readonly queued: readonly string[];
+  readonly status: Readonly<SessionStatus>;
+  /** The latest cumulative diff of each task, keyed by the task's submission id, in the order first seen (/diff). */
+  readonly diffs: ReadonlyMap<string, string>;
+}
+
+export type ViewEvent =
+  /**
+   * An engine event. `submission`: the id of the submission it belongs to, or null for an event replayed from the
+   * log of a resumed session; `at`: when it arrived (replayed events carry no time worth counting down from).
+   */
+  | { type: 'engine'; msg: EventMsg; submission: string | null; at: number }
+  /** Another session is on screen now (/new, /resume): what belonged to the last one goes. */
+  | { type: 'session_opened'; sessionId: string }
+  /** A prompt went to the engine: while a task runs it waits in the queue until the engine takes it. */
+  | { type: 'prompt_sent'; text: string }
+  /** The person answered the first approval request. */
+  | { type: 'approval_answered'; decision: ReviewDecision }
+  /** /model or /approvals changed what the next requests use. */
+  | { type: 'turn_context_changed'; model?: string; approval?: AskForApproval; sandbox?: SandboxPolicy };
+
+const IDLE: TaskState = { type: 'idle' };
+
+/** The state before the session has said anything: defaults that the status line does not show (no model yet). */
+export function initialViewState(sessionId: string): ViewState {
+  return {
+    task: IDLE,
+    approvals: [],
+    queued: [],
+    status: {
+      model: '',
+      cwd: '',
+      approval: 'on-request',
+      sandbox: { type: 'read-only' },
+      totalUsage: null,
+      contextUsed: null,
+      contextWindow: null,
+      providerId: '',
+      sessionId,
+    },
+    diffs: new Map(),
+  };
+}
+
+export function reduce(state: ViewState, event: ViewEvent): ViewState {
+  switch (event.type) {
+    case 'engine':
+      return onEngineEvent(state, event.msg, event.submission, event.at);
+    case 'session_opened':
+      return {
+        ...state,
+        task: IDLE,
+        approvals: [],
+        queued: [],
+        diffs: new Map(),
+        status: { ...state.status, sessionId: event.sessionId, totalUsage: null, contextUsed: null },
+      };
+    case 'prompt_sent':
+      return state.task.type === 'running' ? { ...state, queued: [...state.queued, event.text] } : state;
+    case 'approval_answered':
+      // An abort interrupts the task; the engine answers the other open requests itself.
+      return { ...state, approvals: event.decision === 'abort' ? [] : state.approvals.slice(1) };
+    case 'turn_context_changed':
+      return {
+        ...state,
+        status: {
+          ...state.status,
+          model: event.model ?? state.status.model,
+          approval: event.approval ?? state.status.approval,
+          sandbox: event.sandbox ?? state.status.sandbox,
+        },
+      };
+  }
+}
+
+function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | null, at: number): ViewState {
+  // Any news after a retry notice means the retry went out.
+  const state = msg.type === 'stream_error' ? before : retried(before);
+  switch (msg.type) {
+    case 'session_configured':
+      return {
+        ...state,
+        status: {
+          ...state.status,
+          model: msg.model,
+          cwd: msg.cwd,
+          approval: msg.approval_policy,
+          sandbox: msg.sandbox_policy,
+          providerId: msg.model_provider_id,
+        },
+      };
+    case 'task_started':
+      return {
+        ...state,
+        task: { type: 'running', startedAt: at, retryAt: null },
+        status: msg.model_context_window === null ? state.status : { ...state.status, contextWindow: msg.model_context_window },
+      };
+    case 'task_complete':
+    case 'turn_aborted':
+      // The engine answers every open approval when a task ends, and has taken or dropped what was queued.
+      return { ...state, task: IDLE, approvals: [], queued: [] };
+    case 'user_message': {
+      const index = state.queued.indexOf(msg.message);
+      return index < 0 ? state : { ...state, queued: state.queued.filter((_, position) => position !== index) };
+    }
+    case 'exec_approval_request':
+    case 'apply_patch_approval_request':
+      return { ...state, approvals: [...state.approvals, msg] };
+    case 'token_count': {
+      const info = msg.info;
+      if (info === null) return state;
+      return {
+        ...state,
+        status: {
+          ...state.status,
+          totalUsage: info.total_token_usage,
+          contextUsed: info.last_token_usage.total_tokens,
+          contextWindow: info.model_context_window ?? state.status.contextWindow,
+        },
+      };
+    }
+    case 'turn_diff': {
+      const diffs = new Map(state.diffs);
+      diffs.set(submission ?? `replay-${diffs.size}`, msg.unified_diff);
+      return { ...state, diffs };
+    }
+    case 'stream_error':
+      if (state.task.type !== 'running') return state;
+      return { ...state, task: { ...state.task, retryAt: submission === null ? null : at + msg.delay_ms } };
+    default:
+      return state;
+  }
+}
+
+function retried(state: ViewState): ViewState {
+  if (state.task.type !== 'running' || state.task.retryAt === null) return state;
+  return { ...state, task: { ...state.task, retryAt: null } };
+}
+
+/** The question on screen, if the engine waits for an answer: which call, what kind, how many more wait after it. */
+export function pendingApproval(state: ViewState): { request: ApprovalRequest; kind: 'command' | 'patch'; more: number } | null {
+  const request = state.approvals[0];
+  if (request === undefined) return null;
+  return { request, kind: request.type === 'exec_approval_request' ? 'command' : 'patch', more: state.approvals.length - 1 };
+}
+
+export function isRunning(state: ViewState): boolean {
+  return state.task.type === 'running';
+}
