@@ -6,7 +6,7 @@ import type { PromptHistory } from '../core/session.ts';
 import type { AskForApproval, ResponseItem, SandboxPolicy } from '../protocol/index.ts';
 import type { SafetyServices } from '../core/approval-gate.ts';
 import { createModelClient } from '../model/create-model-client.ts';
-import type { ModelClientConfig } from '../model/index.ts';
+import type { ModelClientConfig, ModelProfile } from '../model/index.ts';
 import type { Notifier } from '../core/notify-hook.ts';
 import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
@@ -34,7 +34,8 @@ export interface AgentSettings {
   commandEnv?: Record<string, string>;
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
-  contextWindow?: (model: string) => number | null;
+  /** What keel sends to and knows about a model; absent: nothing is known (no reasoning parameters). */
+  modelProfile?: (model: string) => ModelProfile;
   /** The sandbox and approval services; absent only where every call may run as it is (danger-full-access). */
   safety?: SafetyServices;
 }
@@ -60,7 +61,7 @@ export function buildAgent(settings: AgentSettings): Agent {
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
     safety: settings.safety,
-    contextWindow: settings.contextWindow,
+    modelProfile: settings.modelProfile,
   });
 }
 
@@ -96,7 +97,7 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
     commandEnv: settings.commandEnv,
-    contextWindow: settings.contextWindow,
+    modelProfile: (model) => settings.modelSettings(model).profile,
     approvalPolicy: wiring.approvalPolicy,
     sandboxPolicy: wiring.sandboxPolicy ?? settings.sandboxPolicy,
     safety: createSafetyServices(wiring.env, home),

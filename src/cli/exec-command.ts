@@ -9,6 +9,7 @@ import { keelHome } from '../store/index.ts';
 import { openSession } from './open-session.ts';
 import { resolveRunSettings } from './run-settings.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
+import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { UsageError } from './usage-error.ts';
@@ -22,6 +23,8 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     process.stdout.write(`${resuming ? EXEC_RESUME_HELP : EXEC_HELP}\n`);
     return 0;
   }
+  // Relative to where keel was started, as the shell completed them; checked before anything else is done.
+  const images = await loadImageFlags(values.image, process.cwd());
   const home = keelHome(env);
   const cdOverride = values.cd === undefined ? undefined : resolveWorkdir(values.cd);
   // A resumed session works in its own directory: its project config and AGENTS.md are the ones that apply.
@@ -37,7 +40,12 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     maxRetries: optionalInteger(values['stream-max-retries'], '--stream-max-retries', true),
     idleTimeoutMs: optionalInteger(values['stream-idle-timeout-ms'], '--stream-idle-timeout-ms'),
   });
+  const model = values.model ?? located?.model ?? settings.model;
+  checkModelTakesImages(images, model, settings.modelSettings(model).profile.acceptsImages);
   const promptArg = resuming ? (values.last ? positionals[0] : positionals[1]) : newSessionPrompt(values, positionals);
+  if (resuming && promptArg === undefined && images.length > 0) {
+    throw new UsageError('-i attaches images to a prompt: give one ("keel exec resume --last -i shot.png \'what changed?\'")');
+  }
   // Read before the log is opened: a prompt that is missing or empty leaves no trace in any session. null: a resume
   // without a prompt continues the cut-off task.
   const prompt = resuming && promptArg === undefined ? null : await readPrompt(promptArg);
@@ -60,6 +68,7 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     return await runExec({
       agent: session.agent,
       prompt,
+      images,
       json: values.json === true,
       outputLastMessage: values['output-last-message'] ?? null,
       version: VERSION,

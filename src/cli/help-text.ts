@@ -10,6 +10,8 @@ const UI_OPTIONS = `Options:
       --full-auto                  -a on-request -s workspace-write: edit and run in the workspace, ask for the rest
       --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
   -C, --cd DIR                     work in DIR instead of the current directory
+  -i, --image FILE                 attach an image (PNG, JPEG, GIF or WebP, up to 20 MB) to the first prompt;
+                                   repeatable
   -h, --help                       show this help
 
 In the UI:
@@ -64,8 +66,11 @@ Options:
   -p, --profile NAME               use the [profiles.NAME] table of config.toml
   -c, --config KEY=VALUE           override one config.toml key for this run (VALUE is TOML, else a string);
                                    repeatable, e.g. -c model_provider=ollama -c 'notify=["notify-send"]'
+                                   or -c model_reasoning_effort=high (minimal, low, medium, high, xhigh, none)
       --oss                        use the local provider (Ollama at http://localhost:11434/v1 unless configured)
   -C, --cd DIR                     work in DIR instead of the current directory
+  -i, --image FILE                 send an image with the prompt (PNG, JPEG, GIF or WebP, judged by its content;
+                                   up to 20 MB); repeatable: -i before.png -i after.png
       --json                       print every event as one JSON line on stdout (first line: a header with the
                                    format version and the session id)
   -o, --output-last-message FILE   also write the final answer to FILE

@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process';
 import type { ModelClientConfig } from '../model/index.ts';
 import type { AskForApproval, SandboxPolicy } from '../protocol/index.ts';
 import {
-  contextWindowFor,
   historySettings,
   isConfigError,
   loadConfig,
+  modelSettingsFor,
   notifyCommand,
   projectDocMaxBytes,
   providerSettings,
@@ -18,6 +18,7 @@ import {
   shellEnvironmentPolicy,
   safetySettings,
   type ConfigFlags,
+  type ModelSettings,
 } from '../config/index.ts';
 import { createNotifier, type Notifier } from '../core/notify-hook.ts';
 import { loadProjectInstructions, readTextFileOrNull } from '../core/project-instructions.ts';
@@ -41,8 +42,11 @@ export interface RunSettings {
   sandboxPolicy: SandboxPolicy;
   /** From config.toml and -a (the interactive UI asks; `keel exec` never does). */
   approvalPolicy: AskForApproval;
-  /** The usable context window of a model, when known. */
-  contextWindow: (model: string) => number | null;
+  /**
+   * What keel sends to and knows about a model: the catalogue with config.toml's overrides (reasoning, verbosity,
+   * context window, images), and notes on settings that do not take effect. Any model name; cached per name.
+   */
+  modelSettings: (model: string) => ModelSettings;
   /** The AGENTS.md files given to the model, for /status. */
   instructionFiles: string[];
   /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
@@ -82,6 +86,8 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     readFile: readTextFileOrNull,
   });
   for (const problem of instructions.problems) warn(problem);
+  const modelSettings = cachedModelSettings(config);
+  for (const note of modelSettings(config.model).notes) warn(note);
   return {
     model: config.model,
     providerId: config.model_provider,
@@ -100,7 +106,20 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     sandboxPolicy: safetySettings(config).sandboxPolicy,
     approvalPolicy: safetySettings(config).approvalPolicy,
     instructionFiles: instructions.files.map((file) => file.path),
-    contextWindow: (model) => contextWindowFor(config, model),
+    modelSettings,
+  };
+}
+
+/** The config is frozen, so a model's settings never change during a run; the engine asks for them every request. */
+function cachedModelSettings(config: Parameters<typeof modelSettingsFor>[0]): (model: string) => ModelSettings {
+  const cache = new Map<string, ModelSettings>();
+  return (model) => {
+    let settings = cache.get(model);
+    if (settings === undefined) {
+      settings = modelSettingsFor(config, model);
+      cache.set(model, settings);
+    }
+    return settings;
   };
 }
 

@@ -103,6 +103,8 @@ export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefi
 export interface LocatedSession {
   path: string;
   cwd: string;
+  /** The model it was started with (a resume keeps it unless -m names another). */
+  model: string;
 }
 
 /** Finds a session and reads the directory it worked in (from the log's header), so its settings load from there. */
@@ -116,7 +118,7 @@ export async function locateSession(home: string, ref: SessionRef): Promise<Loca
     throw error;
   }
   if (summary === null) throw new UsageError(`${path} is not a keel session log`);
-  return { path, cwd: summary.cwd };
+  return { path, cwd: summary.cwd, model: summary.model };
 }
 
 /** Locks, reads and reopens a located session; calls left open by its end are answered in the log first. */

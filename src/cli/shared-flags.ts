@@ -14,6 +14,8 @@ export const SESSION_OPTIONS = {
   'full-auto': { type: 'boolean' },
   'dangerously-bypass-sandbox': { type: 'boolean' },
   last: { type: 'boolean' },
+  /** Attached to the first prompt (image-flags.ts). */
+  image: { type: 'string', short: 'i', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

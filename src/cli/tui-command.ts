@@ -13,6 +13,8 @@ import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
+import { withImagesOnFirstTurn } from './first-turn-images.ts';
+import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { openSession, type SessionTarget } from './open-session.ts';
@@ -32,6 +34,8 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the interactive UI needs a terminal on stdin and stdout; for scripts and CI use keel exec "PROMPT"');
   }
+  // Relative to where keel was started, as the shell completed them; checked before a session is opened.
+  const images = await loadImageFlags(values.image, process.cwd());
   const home = keelHome(env);
   const cdOverride = values.cd === undefined ? undefined : resolveWorkdir(values.cd);
   const startCwd = cdOverride ?? process.cwd();
@@ -58,8 +62,11 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
       approval_policy: values['ask-for-approval'] ?? (values['full-auto'] ? 'on-request' : undefined),
     },
   });
+  const model = values.model ?? located?.model ?? settings.model;
+  checkModelTakesImages(images, model, settings.modelSettings(model).profile.acceptsImages);
   const opener = new SessionOpener({ home, env, settings, model: values.model });
-  const first = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
+  const opened = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
+  const first: SessionHandle = { ...opened, agent: withImagesOnFirstTurn(opened.agent, images) };
   const services: SessionServices = {
     newSession: (choices) => opener.openNew(opener.currentCwd, choices),
     listSessions: () => repositorySessions(home, repoRoot),

@@ -32,6 +32,16 @@ const NOT_FOR_PROJECTS: Readonly<Record<string, string>> = {
   profiles: 'profiles belong in your own config',
 };
 
+const MODEL_KEYS = [
+  'model_context_window',
+  'model_reasoning_effort',
+  'model_reasoning_summary',
+  'model_verbosity',
+  'model_supports_reasoning',
+  'model_supports_verbosity',
+  'model_supports_images',
+] as const satisfies ReadonlyArray<keyof ConfigLayer>;
+
 export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling, label: string): ClampedProjectLayer {
   const warnings: string[] = [];
   const warn = (keyPath: string, reason: string): void => {
@@ -50,7 +60,10 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
   if (project.model_provider !== undefined) layer.model_provider = project.model_provider;
   if (project.oss_provider !== undefined) layer.oss_provider = project.oss_provider;
   if (project.project_doc_max_bytes !== undefined) layer.project_doc_max_bytes = project.project_doc_max_bytes;
-  if (project.model_context_window !== undefined) layer.model_context_window = project.model_context_window;
+  // What a project says about its model only shapes requests to the provider the user chose; it grants nothing.
+  for (const key of MODEL_KEYS) {
+    if (project[key] !== undefined) Object.assign(layer, { [key]: project[key] });
+  }
 
   if (project.approval_policy !== undefined) {
     if (isLooser(APPROVAL_ORDER, project.approval_policy, user.approval_policy)) looser('approval_policy', project.approval_policy, user.approval_policy);

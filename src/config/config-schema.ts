@@ -3,7 +3,7 @@
  * file, a project file, a profile, the `-c` overrides, the command line) says; `profile` and `[profiles.*]` exist
  * only at the top of a file, so a profile cannot name another profile.
  */
-import type { WireApi } from '../model/index.ts';
+import { REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES, type WireApi } from '../model/index.ts';
 import { APPROVAL_ORDER, INHERIT_ORDER, SANDBOX_ORDER } from './policy-order.ts';
 import {
   flag,
@@ -21,6 +21,10 @@ import {
 
 export const WIRE_APIS = ['responses', 'chat'] as const satisfies readonly WireApi[];
 export const HISTORY_PERSISTENCE = ['save-all', 'none'] as const;
+/** `none` sends no effort (the server's default applies), as Codex users know it. */
+export const EFFORT_SETTINGS = [...REASONING_EFFORTS, 'none'] as const;
+/** `none` asks for no reasoning summary. */
+export const SUMMARY_SETTINGS = [...REASONING_SUMMARIES, 'none'] as const;
 
 /** Retries are capped so that a typo (`1000`) cannot keep a session re-sending for hours. */
 const MAX_RETRIES = 100;
@@ -63,8 +67,20 @@ export const layerSpec = table({
     max_bytes: wholeNumber(1),
   }),
   project_doc_max_bytes: wholeNumber(0),
-  /** Tokens the model's context holds, for "context left"; unset: known for common models, else unknown. */
+  /** Tokens the model's context holds, for "context left"; unset: the model catalogue's, else unknown. */
   model_context_window: wholeNumber(1),
+  /** Sent as `reasoning.effort` to models that reason; unset: the catalogue's default for the model. */
+  model_reasoning_effort: oneOf(EFFORT_SETTINGS),
+  /** Sent as `reasoning.summary` to models that reason; unset: `auto` where the model writes summaries. */
+  model_reasoning_summary: oneOf(SUMMARY_SETTINGS),
+  /** Sent as `text.verbosity` to models that take it. */
+  model_verbosity: oneOf(VERBOSITIES),
+  /** Overrides the catalogue: whether the model takes reasoning parameters (and returns encrypted reasoning). */
+  model_supports_reasoning: flag(),
+  /** Overrides the catalogue: whether the model takes `text.verbosity`. */
+  model_supports_verbosity: flag(),
+  /** Overrides the catalogue: whether the model accepts images. */
+  model_supports_images: flag(),
   stateful: flag(),
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextWindowFor, historySettings, notifyCommand, projectDocMaxBytes, safetySettings, shellEnvironmentPolicy } from './config-slices.ts';
+import { historySettings, notifyCommand, projectDocMaxBytes, safetySettings, shellEnvironmentPolicy } from './config-slices.ts';
 
 describe('config slices', () => {
   const workspace = { writable_roots: ['/data'], network_access: true };
@@ -27,13 +27,5 @@ describe('config slices', () => {
     expect(notifyCommand({ notify: null })).toBeNull();
     expect(notifyCommand({ notify: ['say', 'done'] })).toEqual(['say', 'done']);
     expect(projectDocMaxBytes({ project_doc_max_bytes: 0 })).toBe(0);
-  });
-
-  it('knows the context window of common models, lets the config set it, and reports 95% of it as usable', () => {
-    expect(contextWindowFor({ model_context_window: null }, 'gpt-5-codex')).toBe(258_400);
-    expect(contextWindowFor({ model_context_window: null }, 'gpt-4o-mini')).toBe(121_600);
-    expect(contextWindowFor({ model_context_window: null }, 'llama3.1:8b')).toBeNull();
-    expect(contextWindowFor({ model_context_window: 8192 }, 'llama3.1:8b')).toBe(7782);
-    expect(contextWindowFor({ model_context_window: 100_000 }, 'gpt-5')).toBe(95_000);
   });
 });

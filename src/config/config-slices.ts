@@ -51,25 +51,3 @@ export function notifyCommand(config: Pick<KeelConfig, 'notify'>): readonly stri
 export function projectDocMaxBytes(config: Pick<KeelConfig, 'project_doc_max_bytes'>): number {
   return config.project_doc_max_bytes;
 }
-
-/** Context windows of common models, in tokens, matched by name prefix. */
-const KNOWN_CONTEXT_WINDOWS: ReadonlyArray<[prefix: string, tokens: number]> = [
-  ['gpt-4.1', 1_047_576],
-  ['gpt-4o', 128_000],
-  ['gpt-5', 272_000],
-  ['o4-mini', 200_000],
-  ['o3', 200_000],
-];
-
-/** Share of the window a front end reports as usable: the rest is headroom for the answer and for estimates' error. */
-const USABLE_WINDOW_PERCENT = 95;
-
-/**
- * The usable context window of `model`: `model_context_window` when configured (it applies to every model of the
- * run), else the known window of a common model; null when unknown.
- */
-export function contextWindowFor(config: Pick<KeelConfig, 'model_context_window'>, model: string): number | null {
-  const known = KNOWN_CONTEXT_WINDOWS.find(([prefix]) => model.startsWith(prefix))?.[1] ?? null;
-  const window = config.model_context_window ?? known;
-  return window === null ? null : Math.floor((window * USABLE_WINDOW_PERCENT) / 100);
-}

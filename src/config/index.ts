@@ -10,5 +10,9 @@ export type { KeelConfig, ProviderConfig, ShellEnvironmentPolicy } from './keel-
 export { OPENAI_DEFAULT_BASE_URL, DEFAULT_OSS_PROVIDER } from './builtin-providers.ts';
 export { providerSettings, providerKeyStatus, retrySettings, selectedProvider } from './provider-settings.ts';
 export type { ProviderKeyStatus, ProviderSettings, ProviderSlice, RetrySettings } from './provider-settings.ts';
-export { safetySettings, historySettings, shellEnvironmentPolicy, notifyCommand, projectDocMaxBytes, contextWindowFor } from './config-slices.ts';
+export { safetySettings, historySettings, shellEnvironmentPolicy, notifyCommand, projectDocMaxBytes } from './config-slices.ts';
+export { contextWindowFor, modelSettingsFor } from './model-settings.ts';
+export type { ModelSettings, ModelSettingsSlice } from './model-settings.ts';
+export { describeModel, modelChoices } from './model-directory.ts';
+export type { ModelChoice, ModelDescription } from './model-directory.ts';
 export type { SafetySettings, HistorySettings } from './config-slices.ts';

@@ -3,7 +3,7 @@
  * keys of config.toml, so a value seen here, in an error message and in a `-c` override is spelled the same way.
  * Code that needs part of it takes a slice (config-slices.ts, provider-settings.ts), not the whole object.
  */
-import type { WireApi } from '../model/index.ts';
+import type { ReasoningSummary, ReasoningEffort, Verbosity, WireApi } from '../model/index.ts';
 import type { AskForApproval, SandboxMode } from '../protocol/index.ts';
 import { DEFAULT_HISTORY_MAX_BYTES } from '../store/index.ts';
 import { DEFAULT_OSS_PROVIDER } from './builtin-providers.ts';
@@ -61,8 +61,19 @@ export interface KeelConfig {
   };
   /** Budget for AGENTS.md text; 0 turns project instructions off. */
   readonly project_doc_max_bytes: number;
-  /** The model's context window in tokens as configured; null: keel's table of known models decides. */
+  /**
+   * What config.toml says about the model, each overriding the model catalogue (src/model/model-catalogue.ts); null
+   * where it says nothing. They apply to whatever model the run uses. See config/model-settings.ts.
+   */
   readonly model_context_window: number | null;
+  /** `none`: no effort is sent. */
+  readonly model_reasoning_effort: ReasoningEffort | 'none' | null;
+  /** `none`: no summary is asked for. */
+  readonly model_reasoning_summary: ReasoningSummary | 'none' | null;
+  readonly model_verbosity: Verbosity | null;
+  readonly model_supports_reasoning: boolean | null;
+  readonly model_supports_verbosity: boolean | null;
+  readonly model_supports_images: boolean | null;
   /** Use `previous_response_id` (server-side conversation state) instead of sending the whole history. */
   readonly stateful: boolean;
   /** The profile in force, if any. */

@@ -41,6 +41,12 @@ describe('loadConfig: defaults', () => {
       history: { persistence: 'save-all', max_bytes: 1024 * 1024 },
       project_doc_max_bytes: 32 * 1024,
       model_context_window: null,
+      model_reasoning_effort: null,
+      model_reasoning_summary: null,
+      model_verbosity: null,
+      model_supports_reasoning: null,
+      model_supports_verbosity: null,
+      model_supports_images: null,
       stateful: false,
       profile: null,
     });
@@ -83,6 +89,23 @@ describe('loadConfig: precedence', () => {
     expect(config.project_doc_max_bytes).toBe(1000); // file only
     expect(config.history.persistence).toBe('save-all'); // defaults only
     expect(config.profile).toBe('work');
+  });
+
+  it('reads the model settings from the file, a profile and -c, and leaves unset ones to the catalogue', async () => {
+    const toml = ['model_reasoning_effort = "high"', 'model_verbosity = "low"', '[profiles.deep]', 'model_reasoning_summary = "detailed"'].join('\n');
+    const { config } = await setup(toml).load({
+      profile: 'deep',
+      overrides: ['model_reasoning_effort=xhigh', 'model_supports_reasoning=true', 'model_supports_images=false'],
+    });
+    expect(config).toMatchObject({
+      model_reasoning_effort: 'xhigh',
+      model_reasoning_summary: 'detailed',
+      model_verbosity: 'low',
+      model_supports_reasoning: true,
+      model_supports_verbosity: null,
+      model_supports_images: false,
+    });
+    expect((await setup().load({ overrides: ['model_reasoning_effort=none'] })).config.model_reasoning_effort).toBe('none');
   });
 
   it('lets a later -c override win over an earlier one', async () => {
@@ -156,7 +179,7 @@ describe('loadConfig: warnings and file errors', () => {
   it('warns about unknown keys anywhere, with the source and key path, and goes on', async () => {
     const toml = [
       'modle = "typo"',
-      'model_reasoning_effort = "high"',
+      'model_reasoning_efort = "high"',
       '[history]',
       'persistance = "none"',
       '[model_providers.local]',
@@ -170,7 +193,7 @@ describe('loadConfig: warnings and file errors', () => {
     const { config, warnings } = await setup(toml).load({ overrides: ['modell=x'] });
     expect(warnings).toEqual([
       '~/.keel/config.toml: modle: unknown key, ignored',
-      '~/.keel/config.toml: model_reasoning_effort: unknown key, ignored',
+      '~/.keel/config.toml: model_reasoning_efort: unknown key, ignored',
       '~/.keel/config.toml: history.persistance: unknown key, ignored',
       '~/.keel/config.toml: model_providers.local.api_key: unknown key, ignored',
       '~/.keel/config.toml: profiles.p.sandbox: unknown key, ignored',

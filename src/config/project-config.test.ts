@@ -166,4 +166,12 @@ describe('project config: may tighten, never loosen', () => {
     const s = setup('[model_providers.team]\nbase_url = "https://llm.team.example/v1"\nenv_key = "TEAM_KEY"', 'model_provider = "team"\nmodel = "team-model"');
     expect((await s.load()).config).toMatchObject({ model_provider: 'team', model: 'team-model' });
   });
+
+  it('may describe its model: window, reasoning, verbosity, what it supports', async () => {
+    const project = ['model = "team-model"', 'model_context_window = 65536', 'model_reasoning_effort = "low"', 'model_supports_reasoning = true', 'model_verbosity = "high"'];
+    const s = setup('', project.join('\n'));
+    const { config, warnings } = await s.load();
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ model_context_window: 65536, model_reasoning_effort: 'low', model_supports_reasoning: true, model_verbosity: 'high' });
+  });
 });

@@ -57,6 +57,12 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
     model_context_window: merged.model_context_window ?? null,
+    model_reasoning_effort: merged.model_reasoning_effort ?? null,
+    model_reasoning_summary: merged.model_reasoning_summary ?? null,
+    model_verbosity: merged.model_verbosity ?? null,
+    model_supports_reasoning: merged.model_supports_reasoning ?? null,
+    model_supports_verbosity: merged.model_supports_verbosity ?? null,
+    model_supports_images: merged.model_supports_images ?? null,
     stateful: required(merged.stateful),
     profile,
   };

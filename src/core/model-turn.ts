@@ -105,7 +105,9 @@ async function sample(
           deps.emit({ type: 'agent_message', message: lastAgentMessage });
         } else if (item.type === 'reasoning') {
           record(deps, item, output);
-          const text = item.summary.map((part) => part.text).join('\n\n');
+          // Chat servers send the raw thinking and no summary; it is shown the same way.
+          const summary = item.summary.map((part) => part.text).join('\n\n');
+          const text = summary || (item.content ?? []).map((part) => part.text).join('');
           if (text) deps.emit({ type: 'agent_reasoning', text });
         } else if (isToolCall(item)) {
           record(deps, item, output);

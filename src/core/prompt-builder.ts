@@ -3,9 +3,13 @@
  * `store: false`. Stateful: `store: true`, `previous_response_id` of the last response that completed, and only the
  * items the server does not hold yet. The server holds the input and output of every response that completed; the
  * items of a request that failed or was interrupted are not held and are sent again.
+ *
+ * Reasoning items are history like any other: stateless, each one the model returned goes back in its place in
+ * every later request (the adapter sends it with its encrypted content); stateful, the server already holds it.
  */
 import type { ResponseItem } from '../protocol/index.ts';
 import type { Prompt, ToolSpec } from '../model/model-event.ts';
+import type { ModelProfile } from '../model/model-profile.ts';
 
 export interface PromptOptions {
   stateful: boolean;
@@ -13,6 +17,8 @@ export interface PromptOptions {
   tools: ToolSpec[];
   promptCacheKey: string;
   parallelToolCalls: boolean;
+  /** What a request to `model` says about reasoning and verbosity. Pure and cheap: called for every request. */
+  modelProfile(model: string): ModelProfile;
 }
 
 export interface BuiltPrompt {
@@ -28,12 +34,15 @@ export class PromptBuilder {
   constructor(private readonly options: PromptOptions) {}
 
   build(model: string, history: readonly ResponseItem[]): BuiltPrompt {
+    const profile = this.options.modelProfile(model);
     const base = {
       model,
       instructions: this.options.instructions,
       tools: this.options.tools,
       parallelToolCalls: this.options.parallelToolCalls,
       promptCacheKey: this.options.promptCacheKey,
+      ...(profile.reasoning === null ? {} : { reasoning: profile.reasoning }),
+      ...(profile.verbosity === null ? {} : { verbosity: profile.verbosity }),
     };
     if (!this.options.stateful || this.previousResponseId === null) {
       return { prompt: { ...base, input: [...history], store: this.options.stateful }, sent: history };

@@ -5,6 +5,7 @@
  */
 import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
+import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { EventStream } from '../util/event-stream.ts';
@@ -16,6 +17,7 @@ import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import type { Notifier } from './notify-hook.ts';
 import { TokenTotals } from './token-totals.ts';
 import { TurnDiffTracker } from './turn-diff-tracker.ts';
+import { imagesRefusal, userTurnMessage } from './user-input.ts';
 import { ApprovalGate, type SafetyServices } from './approval-gate.ts';
 import { applyOverrides, type TurnContext } from './turn-context.ts';
 
@@ -37,8 +39,11 @@ export interface SessionOptions {
   promptHistory?: PromptHistory;
   /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
   userInstructions?: string | null;
-  /** The usable context window of a model in tokens, when known; shown by front ends as context left. */
-  contextWindow?: (model: string) => number | null;
+  /**
+   * What keel sends to and knows about a model (reasoning, verbosity, its usable context window for "context left").
+   * Asked per request, since the model can change mid-session; must be pure and cheap. Absent: nothing is known.
+   */
+  modelProfile?: (model: string) => ModelProfile;
   /** Told about each completed task (the notify hook). Must return at once and never throw. */
   notifier?: Notifier;
   /**
@@ -71,6 +76,7 @@ export class Session {
   private context: TurnContext;
   private readonly history: ConversationHistory;
   private readonly recorder: SessionRecorder;
+  private readonly modelProfile: (model: string) => ModelProfile;
   private readonly turnDeps: Omit<TurnDeps, 'emit' | 'diff' | 'abortTask'>;
   /** Approval requests waiting for an answer, by call id. */
   private readonly pendingApprovals = new Map<string, (decision: ReviewDecision) => void>();
@@ -83,6 +89,8 @@ export class Session {
     this.history = new ConversationHistory(options.initialHistory ?? []);
     this.recorder = options.recorder ?? nullRecorder;
     const registry = new ToolRegistry(options.tools);
+    const modelProfile = options.modelProfile ?? (() => UNKNOWN_MODEL_PROFILE);
+    this.modelProfile = modelProfile;
     this.turnDeps = {
       client: options.client,
       registry,
@@ -92,12 +100,13 @@ export class Session {
         tools: registry.specs(),
         promptCacheKey: options.sessionId,
         parallelToolCalls: false,
+        modelProfile,
       }),
       history: this.history,
       recorder: this.recorder,
       retry: { maxRetries: options.maxRetries, random: options.random ?? Math.random },
       tokens: new TokenTotals(),
-      contextWindow: (model) => options.contextWindow?.(model) ?? null,
+      contextWindow: (model) => modelProfile(model).contextWindow,
       gate: options.safety ? new ApprovalGate(options.safety) : null,
       waitForDecision: (callId, signal) => this.waitForDecision(callId, signal),
     };
@@ -110,6 +119,7 @@ export class Session {
       approval_policy: this.context.approvalPolicy,
       sandbox_policy: this.context.sandboxPolicy,
       rollout_path: this.recorder.path,
+      reasoning_effort: modelProfile(this.context.model).reasoning?.effort ?? null,
     });
     void this.loop();
   }
@@ -190,6 +200,11 @@ export class Session {
 
   private userTurn(id: string, op: OpOf<'user_turn'>): void {
     this.changeContext(op);
+    const refused = imagesRefusal(op.items, this.context.model, this.modelProfile(this.context.model).acceptsImages);
+    if (refused !== null) {
+      this.emit(id, { type: 'error', message: refused, kind: null });
+      return;
+    }
     if (this.running) {
       this.running.pending.push(op.items);
       return;
@@ -215,7 +230,8 @@ export class Session {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
     const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
-    emit({ type: 'task_started', model_context_window: this.turnDeps.contextWindow(this.context.model) });
+    const profile = this.modelProfile(this.context.model);
+    emit({ type: 'task_started', model_context_window: profile.contextWindow, reasoning_effort: profile.reasoning?.effort ?? null });
     if (this.history.items.length === 0) {
       if (this.options.userInstructions) this.recordItem(userMessage(this.options.userInstructions));
       this.recordItem(this.environmentMessage());
@@ -289,9 +305,9 @@ export class Session {
   }
 
   private addUserInput(items: MessageInput, emit: (msg: EventMsg) => void): string {
-    const text = items.map((item) => (item.type === 'text' ? item.text : `[image: ${item.image_url}]`)).join('\n');
-    this.recordItem(userMessage(text));
-    emit({ type: 'user_message', message: text });
+    const { item, text, images } = userTurnMessage(items);
+    this.recordItem(item);
+    emit(images.length > 0 ? { type: 'user_message', message: text, images } : { type: 'user_message', message: text });
     return text;
   }
 

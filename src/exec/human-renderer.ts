@@ -49,15 +49,17 @@ export class HumanRenderer {
     const err = (line: string): void => this.options.stderr(`${line}\n`);
     switch (msg.type) {
       case 'session_configured':
-        err(style.dim(`keel ${this.options.version} · model ${msg.model} · session ${msg.session_id}`));
+        err(style.dim(`keel ${this.options.version} · model ${msg.model}${effortNote(msg.reasoning_effort)} · session ${msg.session_id}`));
         err(style.dim(`workdir ${msg.cwd}`));
         this.cwd = msg.cwd;
         break;
       case 'user_message':
         err(`${style.bold('›')} ${msg.message}`);
+        for (const name of msg.images ?? []) err(style.dim(`  [image: ${name}]`));
         break;
       case 'agent_reasoning':
-        err(style.dim(`thinking: ${msg.text}`));
+        // Dimmed line by line: a terminal may drop the attribute at a line break, and the summary is not the answer.
+        for (const line of `thinking: ${msg.text}`.split('\n')) err(style.dim(line));
         break;
       case 'agent_message':
         this.releaseHeldMessage();
@@ -137,6 +139,10 @@ export class HumanRenderer {
     this.options.stderr(`${this.heldMessage}\n`);
     this.heldMessage = null;
   }
+}
+
+function effortNote(effort: string | null | undefined): string {
+  return effort === null || effort === undefined ? '' : ` (reasoning ${effort})`;
 }
 
 /** `A path`, `D path`, `M path (+n -m)` or `R old → new (+n -m)`, like git's name-status. */

@@ -3,6 +3,7 @@
  * while running. Exit codes: 0 done, 1 the task ended in an error, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
  */
 import type { Agent } from '../core/agent.ts';
+import type { UserInput } from '../protocol/index.ts';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_TASK_ERROR, SIGNAL_EXIT_CODES, type StopSignal } from '../util/exit-codes.ts';
 
 export type { StopSignal } from '../util/exit-codes.ts';
@@ -26,6 +27,8 @@ export interface ExecOptions {
   agent: Agent;
   /** The task; null continues the session's cut-off task (a resume without a prompt). */
   prompt: string | null;
+  /** Sent with the prompt, after its text (`keel exec -i`); none without a prompt. */
+  images?: readonly UserInput[];
   json: boolean;
   outputLastMessage: string | null;
   version: string;
@@ -40,6 +43,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   let stoppedBy: StopSignal | null = null;
   let failed = false;
   let aborted = false;
+  let started = false;
   let lastMessage: string | null = null;
 
   const onStop = (signal: StopSignal) => () => {
@@ -59,13 +63,16 @@ export async function runExec(options: ExecOptions): Promise<number> {
       agent.submit({ type: 'continue_task' });
     } else {
       agent.submit({ type: 'add_to_history', text: options.prompt });
-      agent.submit({ type: 'user_turn', items: [{ type: 'text', text: options.prompt }] });
+      agent.submit({ type: 'user_turn', items: [{ type: 'text', text: options.prompt }, ...(options.images ?? [])] });
     }
     for await (const event of agent.events) {
       if (options.json) io.stdout(jsonlEvent(event));
       else human!.render(event);
       const msg = event.msg;
+      if (msg.type === 'task_started') started = true;
       if (msg.type === 'error') failed = true;
+      // A turn refused before its task started (images for a model that takes none) ends the run too.
+      if (msg.type === 'error' && !started) agent.submit({ type: 'shutdown' });
       if (msg.type === 'turn_aborted') aborted = true;
       if (msg.type === 'agent_message') lastMessage = msg.message;
       if (msg.type === 'task_complete' || msg.type === 'turn_aborted') agent.submit({ type: 'shutdown' });

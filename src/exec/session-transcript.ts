@@ -23,6 +23,7 @@ export function sessionMarkdown(input: TranscriptInput): string {
     switch (event.type) {
       case 'user_message':
         out.push('## User', '', event.message, '');
+        if (event.images !== undefined && event.images.length > 0) out.push(event.images.map((name) => `[image: ${name}]`).join(' '), '');
         break;
       case 'agent_message':
         out.push('## keel', '', event.message, '');

@@ -2,6 +2,7 @@
  * The normalized stream every model adapter produces, whatever the wire API. The engine consumes only this.
  */
 import type { ModelErrorKind, ResponseItem, TokenUsage } from '../protocol/index.ts';
+import type { ReasoningRequest, Verbosity } from './reasoning-options.ts';
 
 /** A tool as offered to the model. Adapters convert it to their wire shape (chat drops `custom` tools). */
 export type ToolSpec =
@@ -19,7 +20,13 @@ export interface Prompt {
   store: boolean;
   previousResponseId?: string;
   promptCacheKey?: string;
-  reasoning?: { effort?: 'minimal' | 'low' | 'medium' | 'high'; summary?: 'auto' | 'concise' | 'detailed' };
+  /**
+   * Present exactly when the model reasons (the catalogue or the config says so): what the request says about it.
+   * With `store: false` the Responses request then also asks for the encrypted reasoning to hand back next time.
+   */
+  reasoning?: ReasoningRequest;
+  /** Sent as `text.verbosity` (Responses); only for models that take it. */
+  verbosity?: Verbosity;
 }
 
 export interface ModelError {

@@ -56,11 +56,19 @@ export const EventMsg = z.discriminatedUnion('type', [
     sandbox_policy: SandboxPolicy,
     /** Where the session is recorded on disk; null while nothing is recorded. */
     rollout_path: z.nullable(z.string()),
+    /** The reasoning effort requests of the model ask for; null: none is sent (the server's default, or no reasoning). */
+    reasoning_effort: z.optional(z.nullable(z.string())),
   }),
-  z.object({ type: z.literal('task_started'), model_context_window: z.nullable(z.number()) }),
+  z.object({
+    type: z.literal('task_started'),
+    model_context_window: z.nullable(z.number()),
+    /** As on `session_configured`, for the model this task runs with (/model may have changed it). */
+    reasoning_effort: z.optional(z.nullable(z.string())),
+  }),
   z.object({ type: z.literal('task_complete'), last_agent_message: z.nullable(z.string()) }),
   z.object({ type: z.literal('turn_aborted'), reason: z.enum(['interrupted', 'replaced']) }),
-  z.object({ type: z.literal('user_message'), message: z.string() }),
+  /** The text of the prompt as sent; `images`, the names of the images sent with it (their data is in the history). */
+  z.object({ type: z.literal('user_message'), message: z.string(), images: z.optional(z.array(z.string())) }),
   z.object({ type: z.literal('agent_message_delta'), delta: z.string() }),
   z.object({ type: z.literal('agent_message'), message: z.string() }),
   z.object({ type: z.literal('agent_reasoning_delta'), delta: z.string() }),

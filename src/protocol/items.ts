@@ -18,11 +18,31 @@ export const MessageItem = z.object({
 });
 export type MessageItem = z.infer<typeof MessageItem>;
 
+/**
+ * Where a Chat Completions server streamed a reasoning text: the delta field (`reasoning_content`, `reasoning`, or
+ * both names at once) or `content` (inside `<think>` tags). The text is sent back in later requests in the same
+ * field; reasoning that came in the content is not sent back.
+ */
+export const ChatReasoningOrigin = z.enum(['reasoning_content', 'reasoning', 'reasoning_content_and_reasoning', 'content']);
+export type ChatReasoningOrigin = z.infer<typeof ChatReasoningOrigin>;
+
 export const ReasoningItem = z.object({
   type: z.literal('reasoning'),
   id: z.optional(z.string()),
   summary: z.array(z.object({ type: z.literal('summary_text'), text: z.string() })),
-  content: z.optional(z.array(z.object({ type: z.string(), text: z.string() }))),
+  content: z.optional(
+    z.array(
+      z.object({
+        type: z.string(),
+        text: z.string(),
+        /**
+         * Chat Completions only (see ChatReasoningOrigin). It lives on the `reasoning_text` part, which the
+         * Responses request never sends back, so it cannot reach the Responses API.
+         */
+        chat_field: z.optional(ChatReasoningOrigin),
+      }),
+    ),
+  ),
   encrypted_content: z.optional(z.nullable(z.string())),
 });
 export type ReasoningItem = z.infer<typeof ReasoningItem>;

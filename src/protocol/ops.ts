@@ -7,7 +7,13 @@ import { AskForApproval, ReviewDecision, SandboxPolicy } from './policy.ts';
 
 export const UserInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
-  z.object({ type: z.literal('image'), image_url: z.string() }),
+  z.object({
+    type: z.literal('image'),
+    /** A `data:` URL (or an https URL the model's server can fetch). */
+    image_url: z.string(),
+    /** What to call it when showing the prompt (`[image: name.png]`), usually the file name; never sent to the model. */
+    name: z.optional(z.string()),
+  }),
 ]);
 export type UserInput = z.infer<typeof UserInput>;
 

@@ -2,7 +2,8 @@
  * Renders a step as Chat Completions streams it: `data: <chunk>` frames, then `data: [DONE]`.
  *
  *   role chunk (`delta: {role: "assistant", content: ""}`),
- *   per output: text → one content delta per word; reasoning → deltas in the flavor's reasoning field;
+ *   per output: text → one content delta per word; reasoning → deltas in the flavor's reasoning field, or in
+ *     `content` inside `<think>` tags cut across chunks (`<th`, `ink>`; `</thi`, `nk>`);
  *     a tool call → a chunk opening it (index, id, type, name, empty arguments) and three argument pieces,
  *   a finish chunk (`finish_reason` "tool_calls" when any tool was called, else "stop"),
  *   a usage chunk (`choices: []`) when the request set `stream_options.include_usage` and the flavor allows,
@@ -11,7 +12,7 @@
  * Custom tool calls go out as `{type: "custom", custom: {name, input}}`, the shape OpenAI uses for custom tools on
  * this endpoint. A failed step is the role chunk followed by an `{"error": {...}}` chunk and no `[DONE]`.
  */
-import type { ChatFlavor, FailedStep, ResponseStep, ScriptOutput, ScriptUsage } from './script.ts';
+import type { ChatFlavor, ChatReasoningPlace, FailedStep, ResponseStep, ScriptOutput, ScriptUsage } from './script.ts';
 import type { IdSource } from './id-source.ts';
 import type { SseFrame } from './sse-frame.ts';
 import { splitPieces, splitWords } from './text-chunks.ts';
@@ -86,6 +87,21 @@ function renderToolCall(out: ChunkList, output: ScriptOutput, toolIndex: number,
   }
 }
 
+function renderReasoning(out: ChunkList, text: string, place: ChatReasoningPlace): void {
+  switch (place) {
+    case 'reasoning_content':
+    case 'reasoning':
+      for (const piece of splitWords(text)) out.delta({ [place]: piece });
+      return;
+    case 'think_tags':
+    case 'think_close_only':
+      if (place === 'think_tags') for (const content of ['<th', 'ink>\n']) out.delta({ content });
+      for (const content of splitWords(text)) out.delta({ content });
+      for (const content of ['\n</thi', 'nk>\n\n']) out.delta({ content });
+      return;
+  }
+}
+
 export function renderChatChunks(step: ResponseStep | FailedStep, ctx: ChatRenderContext): SseFrame[] {
   const sendUsage = ctx.includeUsage && ctx.flavor.usage !== false;
   const out = new ChunkList(ctx, sendUsage);
@@ -102,7 +118,7 @@ export function renderChatChunks(step: ResponseStep | FailedStep, ctx: ChatRende
         for (const content of splitWords(output.text)) out.delta({ content });
         break;
       case 'reasoning':
-        for (const piece of splitWords(output.summary.join('\n\n'))) out.delta({ [reasoningField]: piece });
+        renderReasoning(out, output.summary.join('\n\n'), reasoningField);
         break;
       case 'function_call':
       case 'custom_tool_call':

@@ -38,7 +38,7 @@ export function decideAnswer({ request, bodyIsJson, script, cursor, store }: Dec
   }
   const verdict =
     request.api === 'responses' ? checkResponsesRequest(request.body, store) : checkChatRequest(request.body);
-  if (verdict.type === 'reject') return refuse(400, verdict.body, `rejected 400: ${verdict.body.error.message}`);
+  if (verdict.type === 'reject') return refuse(verdict.status, verdict.body, `rejected ${verdict.status}: ${verdict.body.error.message}`);
   if (request.body.stream !== true) {
     // Not a rule of the API (it would answer with JSON), but keel always streams: a missing flag is a bug.
     const message = 'Scripted server: only streaming requests ("stream": true) are supported.';

@@ -21,6 +21,7 @@ export { renderResponsesEvents } from './responses-events.ts';
 export { renderChatChunks } from './chat-chunks.ts';
 export type {
   ChatFlavor,
+  ChatReasoningPlace,
   ExpectHook,
   FailedStep,
   HttpErrorStep,

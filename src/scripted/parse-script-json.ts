@@ -64,7 +64,7 @@ const ScriptStepJson = z.discriminatedUnion('type', [
       z.strictObject({
         toolCallIds: z.optional(z.boolean()),
         usage: z.optional(z.boolean()),
-        reasoningField: z.optional(z.enum(['reasoning_content', 'reasoning'])),
+        reasoningField: z.optional(z.enum(['reasoning_content', 'reasoning', 'think_tags', 'think_close_only'])),
       }),
     ),
   }),

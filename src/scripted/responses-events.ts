@@ -37,6 +37,14 @@ export interface RenderedResponse {
 
 type Payload = Record<string, unknown>;
 
+/**
+ * The encrypted reasoning this server hands out for a reasoning item: opaque to clients, who must send it back
+ * verbatim, which the rules then check (reasoning-rules.ts).
+ */
+export function scriptedEncryptedReasoning(itemId: string): string {
+  return `scripted-encrypted:${itemId}`;
+}
+
 function usageOf(usage: ScriptUsage | undefined): Payload {
   const input = usage?.input_tokens ?? 0;
   const output = usage?.output_tokens ?? 0;
@@ -78,8 +86,7 @@ function renderOutput(out: FrameList, output: ScriptOutput, index: number, ctx: 
       const id = ctx.ids.next('rs');
       const summary = output.summary.map((text) => ({ type: 'summary_text', text }));
       const item: Payload = { id, type: 'reasoning', summary };
-      // Opaque to clients; they must send it back verbatim, which tests can then check.
-      if (ctx.encryptedReasoning) item.encrypted_content = `scripted-encrypted:${id}`;
+      if (ctx.encryptedReasoning) item.encrypted_content = scriptedEncryptedReasoning(id);
       out.add('response.output_item.added', { ...at, item: { ...item, summary: [] } });
       output.summary.forEach((text, summaryIndex) => {
         const part = { item_id: id, ...at, summary_index: summaryIndex };

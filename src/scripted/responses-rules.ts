@@ -1,7 +1,9 @@
 /**
  * The rules the Responses API applies to `POST /v1/responses` that matter to an agent: required fields, the types
- * of tool items, `previous_response_id` resolution, and tool call / output pairing over the whole conversation.
+ * of tool items, reasoning parameters and items (reasoning-rules.ts), `previous_response_id` resolution, and tool
+ * call / output pairing over the whole conversation.
  */
+import { checkReasoningItem, checkReasoningParams } from './reasoning-rules.ts';
 import type { ResponseStore } from './response-store.ts';
 import { invalidType, isRecord, missing, reject, type RulesVerdict } from './rules-verdict.ts';
 import { checkToolPairing, itemType, pairingId } from './tool-pairing.ts';
@@ -15,11 +17,12 @@ export function inputItems(input: unknown): unknown[] | undefined {
   return Array.isArray(input) ? input : undefined;
 }
 
-function checkItem(item: unknown, index: number): RulesVerdict | undefined {
+function checkItem(item: unknown, index: number, store: boolean): RulesVerdict | undefined {
   const at = `input[${index}]`;
   if (!isRecord(item)) return invalidType(at, 'an object', item);
   const type = itemType(item);
   if (type === undefined) return missing(`${at}.type`);
+  if (type === 'reasoning') return checkReasoningItem(item, index, store);
   if (!CALL_TYPES.has(type) && !OUTPUT_TYPES.has(type)) return undefined;
   if (pairingId(item) === undefined) return missing(`${at}.call_id`);
   if (type === 'function_call' && typeof item.arguments !== 'string') {
@@ -38,8 +41,12 @@ export function checkResponsesRequest(body: unknown, store: ResponseStore): Rule
   if (body.input === undefined) return missing('input');
   const input = inputItems(body.input);
   if (!input) return invalidType('input', 'one of a string or array of input items', body.input);
+  const params = checkReasoningParams(body);
+  if (params) return params;
+  // The API's default is to store responses.
+  const stores = body.store !== false;
   for (const [index, item] of input.entries()) {
-    const problem = checkItem(item, index);
+    const problem = checkItem(item, index, stores);
     if (problem) return problem;
   }
   let chain: readonly unknown[] = [];

@@ -1,16 +1,16 @@
 /**
  * What the API's rules say about a request: accept it (with the conversation it amounts to, for Responses), or
- * reject it with the 400 the real API would send. `notes` are breaches of keel's own invariant that the real API
+ * reject it with the error the real API would send (a 400, or a 404 for an item id it cannot find). `notes` are breaches of keel's own invariant that the real API
  * tolerates: the request is answered normally but the breach is recorded as a violation.
  */
 import { apiError, type ApiErrorBody } from './api-error.ts';
 
 export type RulesVerdict =
   | { type: 'accept'; conversation: unknown[]; notes: string[] }
-  | { type: 'reject'; status: 400; body: ApiErrorBody };
+  | { type: 'reject'; status: 400 | 404; body: ApiErrorBody };
 
-export function reject(message: string, param: string | null, code: string | null = null): RulesVerdict {
-  return { type: 'reject', status: 400, body: apiError(message, 'invalid_request_error', param, code) };
+export function reject(message: string, param: string | null, code: string | null = null, status: 400 | 404 = 400): RulesVerdict {
+  return { type: 'reject', status, body: apiError(message, 'invalid_request_error', param, code) };
 }
 
 export function missing(param: string): RulesVerdict {

@@ -44,14 +44,21 @@ export interface StreamFaults {
   eventsPerSecond?: number;
 }
 
+export type ChatReasoningPlace = 'reasoning_content' | 'reasoning' | 'think_tags' | 'think_close_only';
+
 /** How Chat Completions chunks are shaped; the defaults follow OpenAI, the options imitate local servers. */
 export interface ChatFlavor {
   /** false: tool call deltas carry no `id` (some local servers). Default true. */
   toolCallIds?: boolean;
   /** false: never send a usage chunk, even when `stream_options.include_usage` asks. Default true. */
   usage?: boolean;
-  /** The delta field that carries reasoning text. Default `reasoning_content`. */
-  reasoningField?: 'reasoning_content' | 'reasoning';
+  /**
+   * Where reasoning text goes. A delta field: `reasoning_content` (the default: DeepSeek, llama.cpp) or `reasoning`
+   * (vLLM, Ollama, OpenRouter). Or inside `content`: `think_tags` wraps it in `<think>…</think>` (a server without a
+   * reasoning parser), `think_close_only` writes only the closing tag on its own line (the chat template opened it);
+   * both cut the tags across chunks.
+   */
+  reasoningField?: ChatReasoningPlace;
 }
 
 /**

@@ -91,6 +91,16 @@ describe('scripted server, Chat Completions', () => {
     expect(chunks.some((chunk) => chunk.choices[0]?.delta.reasoning === 'hmm')).toBe(true);
   });
 
+  it('imitates a server without a reasoning parser: <think> tags in the content, cut across chunks', async () => {
+    const tagged = await start([respond(reasoning('plan it'), text('Done.'))], { reasoningField: 'think_tags' });
+    const contents = jsonPayloads((await chat(tagged)).messages).map((chunk) => chunk.choices[0]?.delta.content ?? '');
+    expect(contents.join('')).toBe('<think>\nplan it\n</think>\n\nDone.');
+    expect(contents).toContain('<th');
+    const opened = await start([respond(reasoning('plan it'), text('Done.'))], { reasoningField: 'think_close_only' });
+    const rest = jsonPayloads((await chat(opened)).messages).map((chunk) => chunk.choices[0]?.delta.content ?? '');
+    expect(rest.join('')).toBe('plan it\n</think>\n\nDone.');
+  });
+
   it('lets a step override the server flavor', async () => {
     const server = await start([respond(functionCall('shell', {}, 'call_1'), { chat: { toolCallIds: true } })], {
       toolCallIds: false,

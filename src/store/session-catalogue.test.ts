@@ -122,6 +122,27 @@ describe('listSessions', () => {
     expect(whole!.firstPrompt === long).toBe(true);
   });
 
+  it('shows the first prompt of a session whose first message carries a large image', async () => {
+    const home = tempHome();
+    const writer = await SessionLogWriter.create({ home, meta: newMeta() });
+    writer.recordEvent(started);
+    const image = `data:image/png;base64,${'iVBORw0KGgo'.repeat(100_000)}`;
+    writer.recordItem({
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'input_text', text: 'what is "this"?' },
+        { type: 'input_image', image_url: image },
+      ],
+    });
+    writer.recordEvent({ type: 'user_message', message: 'what is "this"?', images: ['shot.png'] });
+    writer.recordEvent({ type: 'task_complete', last_agent_message: null });
+    writer.recordEnd('shutdown');
+    await writer.close();
+    // The 1.1 MB line is past any head a listing reads; the text before the image is all it needs.
+    expect(await listSessions({ home })).toMatchObject([{ firstPrompt: 'what is "this"?', turns: 1, status: 'completed' }]);
+  });
+
   it('shows no first prompt for a session that never got one, and skips files that are not sessions, saying so', async () => {
     const home = tempHome();
     const empty = await session(home, { prompts: [], ending: 'completed' });

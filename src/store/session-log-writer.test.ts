@@ -106,6 +106,21 @@ describe('SessionLogWriter.create', () => {
     expect(log.events[0]!.event).toEqual({ type: 'warning', message: 'header {"Authorization":"Bearer [redacted]"} and [redacted]' });
   });
 
+  it('keeps a reasoning item whole, encrypted content included: it is the model\'s, not a secret of the user\'s', async () => {
+    const reasoning: ResponseItem = {
+      type: 'reasoning',
+      id: 'rs_0a1b',
+      summary: [{ type: 'summary_text', text: 'Check the tests first.' }],
+      encrypted_content: `gAAAAAB${'Zm9vYmFy+/='.repeat(400)}`,
+    };
+    const writer = await SessionLogWriter.create({ home: tempHome(), meta: newMeta(), secrets: ['sk-test-9f8e7d6c5b4a3210'] });
+    writer.recordItem(reasoning);
+    await writer.close();
+    const log = await readSessionLog(writer.path);
+    expect(log.problems).toEqual([]);
+    expect(log.items).toStrictEqual([reasoning]);
+  });
+
   it('reports a failing write once, never throws, and keeps the log an exact prefix of the session', async () => {
     const errors: StoreError[] = [];
     const writer = await SessionLogWriter.create({ home: tempHome(), meta: newMeta(), onError: (error) => errors.push(error) });

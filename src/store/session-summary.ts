@@ -147,10 +147,30 @@ function findFirstPrompt(head: Head): { text: string | null; cut: boolean } {
   for (const marker of [USER_MESSAGE_START, USER_ITEM_START]) {
     const at = head.partial?.indexOf(marker) ?? -1;
     if (at < 0) continue;
-    const prefix = decodePartialJsonString(head.partial!.slice(at + marker.length));
+    const body = head.partial!.slice(at + marker.length);
+    // A prompt sent with images: its text is whole, and the line runs on with the images' data.
+    const whole = closedJsonString(body);
+    if (whole !== null) return { text: whole, cut: false };
+    const prefix = decodePartialJsonString(body);
     if (prefix !== null) return { text: `${prefix}…`, cut: true };
   }
   return { text: null, cut: true };
+}
+
+/** The text of the JSON string literal `body` starts with (after its opening quote), when it ends in `body`. */
+function closedJsonString(body: string): string | null {
+  for (let at = 0; at < body.length; at++) {
+    if (body[at] === '\\') at++;
+    else if (body[at] === '"') {
+      try {
+        const decoded: unknown = JSON.parse(`"${body.slice(0, at)}"`);
+        return typeof decoded === 'string' ? decoded : null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
 }
 
 /** The text of a JSON string literal cut off somewhere in its body (without its opening quote). */

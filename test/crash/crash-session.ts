@@ -179,7 +179,12 @@ export function replay(items: SessionLog['items']): ConversationHistory {
 
 type Item = Record<string, unknown>;
 
+/**
+ * An item as a stateless request sends it: without its server id, except a reasoning item, which goes back as
+ * received (id and encrypted content) so the model keeps its reasoning.
+ */
 export function withoutId(item: object): Item {
+  if ((item as Item).type === 'reasoning') return item as Item;
   const { id: _id, ...rest } = item as Item;
   return rest;
 }

@@ -57,6 +57,29 @@ it('lets a profile and -c overrides pick the model, flags beating both', async (
   expect(requests.map((request) => request.body.model)).toEqual(['from-profile', 'from-override']);
 });
 
+it('sends the configured reasoning and verbosity to a model that takes them, and warns where one cannot go', async () => {
+  const server = await useScriptedServer([respond(text('a')), respond(text('b'))]);
+  const { home, cwd } = setup(['model = "gpt-5"', 'model_reasoning_effort = "high"'].join('\n'));
+  const env = { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' };
+  const first = await runKeel(['exec', '-c', 'model_verbosity=low', '-c', 'model_reasoning_summary=concise', 'one'], { env, cwd });
+  expect(first.code).toBe(0);
+  expect(first.stderr).toContain('model gpt-5 (reasoning high)');
+  const second = await runKeel(['exec', '-m', 'gpt-5-codex', '-c', 'model_verbosity=low', 'two'], { env, cwd });
+  expect(second.code).toBe(0);
+  expect(second.stderr).toContain('gpt-5-codex does not take text.verbosity, so model_verbosity is not sent');
+  const [one, two] = await server.waitForRequests(2);
+  expect(one!.body).toMatchObject({ reasoning: { effort: 'high', summary: 'concise' }, text: { verbosity: 'low' }, include: ['reasoning.encrypted_content'] });
+  expect(two!.body).toMatchObject({ model: 'gpt-5-codex', reasoning: { effort: 'high', summary: 'auto' }, include: ['reasoning.encrypted_content'] });
+  expect('text' in two!.body).toBe(false);
+});
+
+it('refuses a reasoning effort it does not know, naming the values it takes', async () => {
+  const { home, cwd } = setup('');
+  const result = await runKeel(['exec', '-c', 'model_reasoning_effort=extreme', 'hi'], { env: { KEEL_HOME: home, OPENAI_API_KEY: 'k' }, cwd });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain('model_reasoning_effort: expected "minimal", "low", "medium", "high", "xhigh" or "none", got "extreme"');
+});
+
 it('refuses a bad config with the file, the key and what was expected, before sending anything', async () => {
   const { home, cwd } = setup(['[model_providers.local]', 'base_url = "http://127.0.0.1:9/v1"', 'wire_api = "grpc"'].join('\n'));
   const result = await runKeel(['exec', 'hi'], { env: { KEEL_HOME: home, OPENAI_API_KEY: 'k' }, cwd });

@@ -1,10 +1,10 @@
 /** Sessions survive: recorded as they happen, resumed after SIGKILL or Ctrl+C, listed, shown, locked. */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unfinishedOutput } from '../../src/tools/unfinished-call.ts';
-import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
+import { functionCall, reasoning, respond, text } from '../../src/scripted/script-builders.ts';
 import { readSessionLog } from '../../src/store/index.ts';
 import { runKeel, startKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
@@ -64,6 +64,29 @@ describe('resume', () => {
     expect(statSync(JSON.parse(list.stdout)[0].path).mode & 0o777).toBe(0o600);
   });
 
+  it('gives the model its encrypted reasoning back after a resume, as received, before the call it led to', async () => {
+    const { home, cwd } = place();
+    const first = await useScriptedServer([
+      respond(reasoning('List the files, then answer.'), functionCall('shell', { command: ['echo', 'a.txt'] }, 'call_ls')),
+      respond(text('One file.')),
+    ]);
+    const run = await runKeel(['exec', 'what is here?'], { env: env(first.url, home), cwd });
+    expect(run.code).toBe(0);
+    const second = await useScriptedServer([respond(text('Still one.'))]);
+    const resumed = await runKeel(['exec', 'resume', '--last', 'and now?'], { env: env(second.url, home), cwd });
+    expect(resumed.code).toBe(0);
+
+    const given = { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'List the files, then answer.' }], encrypted_content: 'scripted-encrypted:rs_1' };
+    const [, followUp] = await first.waitForRequests(2);
+    const [afterResume] = await second.waitForRequests(1);
+    for (const request of [followUp!, afterResume!]) {
+      const input = request.body.input as Item[];
+      const callAt = input.findIndex((item) => item.type === 'function_call' && item.call_id === 'call_ls');
+      expect(input[callAt - 1]).toStrictEqual(given);
+      expect(request.body.include).toEqual(['reasoning.encrypted_content']);
+    }
+  });
+
   it('after Ctrl+C, resumes by id prefix from another directory with a new prompt', async () => {
     const { home, cwd } = place();
     const first = await useScriptedServer([respond(functionCall('shell', { command: ['bash', '-c', 'echo partial; sleep 41.6'] }, 'call_int'))]);
@@ -92,6 +115,25 @@ describe('resume', () => {
     expect(shown.stdout).toContain('print then wait');
     expect(shown.stdout).toContain('interrupted');
     expect(shown.stdout).toContain('ok, done');
+  });
+
+  it('still sends the image of an earlier prompt after a resume, byte for byte', async () => {
+    const { home, cwd } = place();
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
+    writeFileSync(join(cwd, 'chart.png'), png);
+    const first = await useScriptedServer([respond(text('A rising line.'))]);
+    const ran = await runKeel(['exec', '-i', 'chart.png', 'describe the chart'], { env: env(first.url, home), cwd });
+    expect(ran.code).toBe(0);
+    const sent = (first.requests[0]!.body.input as Item[]).at(-1);
+
+    const second = await useScriptedServer([respond(text('It rises by 3%.'))]);
+    const resumed = await runKeel(['exec', 'resume', '--last', 'by how much?'], { env: env(second.url, home), cwd });
+    expect(resumed.code).toBe(0);
+    const input = (await second.waitForRequests(1))[0]!.body.input as Item[];
+    expect(input).toContainEqual(sent);
+    expect(sent).toMatchObject({ content: [{ type: 'input_text', text: 'describe the chart' }, { type: 'input_image', image_url: `data:image/png;base64,${png.toString('base64')}` }] });
+    const list = await runKeel(['sessions', '--json'], { env: { KEEL_HOME: home }, cwd });
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ first_prompt: 'describe the chart', turns: 2 });
   });
 
   it('refuses a second process on a session in use, naming the holder', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createAgent, type Agent } from '../../src/core/agent.ts';
 import { BASE_INSTRUCTIONS } from '../../src/core/base-instructions.ts';
 import { createModelClient } from '../../src/model/create-model-client.ts';
+import type { ModelProfile } from '../../src/model/model-profile.ts';
 import type { AskForApproval, Event, EventMsg, EventType, Op, SandboxPolicy } from '../../src/protocol/index.ts';
 import type { SafetyServices } from '../../src/core/approval-gate.ts';
 import type { AnyTool } from '../../src/tools/tool.ts';
@@ -15,6 +16,10 @@ import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 
 export interface HarnessOptions {
   baseUrl: string;
+  /** Default `test-model`. */
+  model?: string;
+  /** What the engine knows about models; default: nothing (no reasoning parameters). */
+  modelProfile?: (model: string) => ModelProfile;
   wireApi?: 'responses' | 'chat';
   stateful?: boolean;
   cwd?: string;
@@ -41,7 +46,7 @@ export class AgentHarness {
     this.agent = createAgent({
       providerId: 'scripted',
       context: {
-        model: 'test-model',
+        model: options.model ?? 'test-model',
         cwd: this.cwd,
         approvalPolicy: options.approvalPolicy ?? 'never',
         sandboxPolicy: options.sandboxPolicy ?? { type: 'danger-full-access' },
@@ -56,6 +61,7 @@ export class AgentHarness {
       tools: options.tools ?? [createShellTool({})],
       instructions: BASE_INSTRUCTIONS,
       stateful: options.stateful ?? false,
+      modelProfile: options.modelProfile,
       maxRetries: options.maxRetries ?? 5,
       // Deterministic jitter keeps retry delays predictable in assertions.
       random: () => 0.5,

@@ -2,9 +2,18 @@
  * Chat Completions chunks → `ModelEvent`s. Text and reasoning stream through as deltas; the items themselves
  * (reasoning, assistant message, then every tool call in index order) are emitted only when the response is
  * known to be finished: at `[DONE]`, or when the body ends after a `finish_reason`.
+ *
+ * Reasoning arrives in one of three shapes, and never becomes part of the answer:
+ * - `delta.reasoning_content`: DeepSeek's API, llama.cpp's server (`--reasoning-format deepseek`, its default),
+ *   LM Studio, vLLM before it renamed the field;
+ * - `delta.reasoning`: vLLM since the rename, Ollama's OpenAI compatibility, OpenRouter (a string; some proxies
+ *   send `{text}`);
+ * - `<think>…</think>` inside `delta.content` (see think-tags.ts).
+ * The reasoning item records which field it came in (`chat_field`), because the request sends it back in that
+ * same field (see chat-messages.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { assistantMessage, type ResponseItem, type TokenUsage } from '../../protocol/index.ts';
+import { assistantMessage, type ChatReasoningOrigin, type ResponseItem, type TokenUsage } from '../../protocol/index.ts';
 import { dataExcerpt } from '../data-excerpt.ts';
 import { kindForErrorCode } from '../error-codes.ts';
 import type { StreamEnd } from '../http-stream.ts';
@@ -12,6 +21,7 @@ import { isRecord } from '../is-record.ts';
 import type { ModelError, ModelEvent } from '../model-event.ts';
 import type { SseMessage } from '../sse-parser.ts';
 import { failureForEnd, type StreamMapper } from '../stream-model-events.ts';
+import { ThinkTagSplitter, type ContentPiece } from './think-tags.ts';
 
 interface PendingCall {
   id: string | undefined;
@@ -30,8 +40,13 @@ export class ChatEventMapper implements StreamMapper {
   private finished = false;
   private chunkId: string | undefined;
   private usage: TokenUsage | null = null;
-  private readonly text: string[] = [];
+  private text: string[] = [];
+  /** Reasoning from a delta field, and the field it came in (the first one seen). */
   private readonly reasoning: string[] = [];
+  private reasoningField: ChatReasoningField | undefined;
+  /** Reasoning found in `<think>` tags in the content. */
+  private tagReasoning: string[] = [];
+  private readonly tags = new ThinkTagSplitter();
   /** Keyed by the server's `index`: parallel calls arrive interleaved, each fragment naming its call. */
   private readonly calls = new Map<number, PendingCall>();
   private readonly fallbackKey: string;
@@ -66,12 +81,12 @@ export class ChatEventMapper implements StreamMapper {
     const delta = isRecord(choice['delta']) ? choice['delta'] : {};
     const reasoning = reasoningText(delta);
     if (reasoning) {
-      this.reasoning.push(reasoning);
-      events.push({ type: 'reasoning_content_delta', delta: reasoning });
+      this.reasoning.push(reasoning.text);
+      this.reasoningField ??= reasoning.field;
+      events.push({ type: 'reasoning_content_delta', delta: reasoning.text });
     }
     if (typeof delta['content'] === 'string' && delta['content'].length > 0) {
-      this.text.push(delta['content']);
-      events.push({ type: 'text_delta', delta: delta['content'] });
+      for (const piece of this.tags.push(delta['content'])) this.addContent(piece, events);
     }
     if (Array.isArray(delta['tool_calls'])) this.addCallFragments(delta['tool_calls']);
     if (typeof choice['finish_reason'] === 'string' && choice['finish_reason'].length > 0) this.finished = true;
@@ -102,11 +117,33 @@ export class ChatEventMapper implements StreamMapper {
     });
   }
 
-  private complete(): ModelEvent[] {
-    const items: ResponseItem[] = [];
-    if (this.reasoning.length > 0) {
-      items.push({ type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: this.reasoning.join('') }] });
+  private addContent(piece: ContentPiece, events: ModelEvent[]): void {
+    switch (piece.type) {
+      case 'text':
+        this.text.push(piece.text);
+        events.push({ type: 'text_delta', delta: piece.text });
+        break;
+      case 'reasoning':
+        // A server that sends a reasoning field and keeps the tags in the content too (llama.cpp's
+        // `--reasoning-format deepseek-legacy`) says the same thing twice: the field wins.
+        if (this.reasoningField !== undefined) break;
+        this.tagReasoning.push(piece.text);
+        events.push({ type: 'reasoning_content_delta', delta: piece.text });
+        break;
+      case 'implied_reasoning_end':
+        // What streamed as text was thinking. Its deltas are out already; the items say what it was.
+        if (this.reasoningField === undefined) this.tagReasoning = [[...this.text, piece.text].join('').trimEnd()];
+        this.text = [];
+        break;
     }
+  }
+
+  private complete(): ModelEvent[] {
+    const events: ModelEvent[] = [];
+    for (const piece of this.tags.end()) this.addContent(piece, events);
+    const items: ResponseItem[] = [];
+    const reasoning = this.reasoningItem();
+    if (reasoning !== null) items.push(reasoning);
     if (this.text.length > 0) items.push(assistantMessage(this.text.join('')));
     const indices = [...this.calls.keys()].sort((a, b) => a - b);
     for (const index of indices) {
@@ -119,23 +156,40 @@ export class ChatEventMapper implements StreamMapper {
         call_id: call.id ?? `call_${this.chunkId ?? this.fallbackKey}_${index}`,
       });
     }
-    const events: ModelEvent[] = items.map((item) => ({ type: 'output_item_done', item }));
+    for (const item of items) events.push({ type: 'output_item_done', item });
     events.push({ type: 'completed', responseId: null, usage: this.usage, endTurn: null });
     return events;
   }
+
+  private reasoningItem(): ResponseItem | null {
+    const origin: ChatReasoningOrigin | undefined = this.reasoningField ?? (this.tagReasoning.length > 0 ? 'content' : undefined);
+    if (origin === undefined) return null;
+    const text = (origin === 'content' ? this.tagReasoning : this.reasoning).join('');
+    if (text === '') return null;
+    return { type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text, chat_field: origin }] };
+  }
 }
 
-/** `reasoning_content` (llama.cpp, DeepSeek, vLLM) or `reasoning` (OpenRouter, Ollama; a string or `{text}`). */
-function reasoningText(delta: Record<string, unknown>): string | undefined {
-  for (const key of ['reasoning_content', 'reasoning']) {
-    const value = delta[key];
-    if (typeof value === 'string' && value.length > 0) return value;
-    if (isRecord(value)) {
-      const text = typeof value['text'] === 'string' ? value['text'] : value['content'];
-      if (typeof text === 'string' && text.length > 0) return text;
-    }
-  }
+type ChatReasoningField = Exclude<ChatReasoningOrigin, 'content'>;
+
+/**
+ * The reasoning text of a delta and the field it came in. A server that sends the text under both names (an old
+ * name kept as an alias) is told so, so that both go back.
+ */
+function reasoningText(delta: Record<string, unknown>): { text: string; field: ChatReasoningField } | undefined {
+  const content = fieldText(delta['reasoning_content']);
+  const reasoning = fieldText(delta['reasoning']);
+  if (content !== undefined) return { text: content, field: reasoning === content ? 'reasoning_content_and_reasoning' : 'reasoning_content' };
+  if (reasoning !== undefined) return { text: reasoning, field: 'reasoning' };
   return undefined;
+}
+
+/** A string, or `{text}` / `{content}` as some proxies send it. */
+function fieldText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length > 0 ? value : undefined;
+  if (!isRecord(value)) return undefined;
+  const text = typeof value['text'] === 'string' ? value['text'] : value['content'];
+  return typeof text === 'string' && text.length > 0 ? text : undefined;
 }
 
 function chatUsage(raw: Record<string, unknown>): TokenUsage {
