@@ -80,11 +80,10 @@ describe('TranscriptView: commands', () => {
   it('keeps a bounded tail of a command that prints megabytes', () => {
     const view = viewWith(begin('c1', ['yes']));
     const chunk = `${'y'.repeat(999)}\n`.repeat(64);
-    const started = performance.now();
+    // How fast: bench/tui-render.bench.ts.
     for (let index = 0; index < 1000; index++) view.apply(output('c1', chunk));
     // One enormous line with no newline, growing in small pieces.
     for (let index = 0; index < 5000; index++) view.apply(output('c1', `${index % 10}`.repeat(1000)));
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(serialize(view).length).toBeLessThan(64 * 1024);
     const rows = view.live(40, 50, 0);
     expect(rows).toHaveLength(8);

@@ -21,14 +21,13 @@ describe('TranscriptView: the live part', () => {
     expect(liveText(view, 80, 2, 0)).toEqual(['$ make', '  running 0s · Ctrl+C to stop']);
   });
 
-  it('stays fast while a long answer streams in', () => {
+  // How fast: bench/tui-render.bench.ts.
+  it('keeps the live part to its rows while a long answer streams in', () => {
     const view = viewWith({ type: 'task_started', model_context_window: null });
-    const started = performance.now();
     for (let index = 0; index < 100_000; index++) {
       view.apply({ type: 'agent_message_delta', delta: index % 12 === 11 ? 'end of line.\n' : `token${index} ` });
       if (index % 80 === 0) view.live(100, 30, 0);
     }
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(view.live(100, 30, 0)).toHaveLength(30);
   });
 });
