@@ -10,8 +10,8 @@ const UI_OPTIONS = `Options:
       --full-auto                  -a on-request -s workspace-write: edit and run in the workspace, ask for the rest
       --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
   -C, --cd DIR                     work in DIR instead of the current directory
-  -i, --image FILE                 attach an image (PNG, JPEG, GIF or WebP, up to 20 MB) to the first prompt;
-                                   repeatable
+  -i, --image FILE                 attach an image (PNG, JPEG, GIF or WebP, up to 20 MB) to the first prompt
+                                   (the one given here, else the first one typed); repeatable
   -h, --help                       show this help
 
 In the UI:
@@ -20,8 +20,10 @@ In the UI:
   Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
   Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
   Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
+  Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
+  too) · Backspace at the start of the prompt drops the last one
   Approvals: y approve · a approve for this session · n deny · Esc abort the task
-  /new /resume /status /model NAME /approvals /diff /help /quit`;
+  /new /resume /status /model [NAME] /approvals /diff /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 

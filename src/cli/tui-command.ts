@@ -3,6 +3,7 @@
  * builds engines; the UI asks for them through `SessionServices` (for /new and /resume too).
  */
 import { parseArgs } from 'node:util';
+import { describeModel, modelChoices } from '../config/index.ts';
 import { colorWanted } from '../exec/style.ts';
 import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui } from '../tui/app.ts';
@@ -13,7 +14,6 @@ import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
-import { withImagesOnFirstTurn } from './first-turn-images.ts';
 import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
@@ -66,7 +66,6 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   checkModelTakesImages(images, model, settings.modelSettings(model).profile.acceptsImages);
   const opener = new SessionOpener({ home, env, settings, model: values.model });
   const opened = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
-  const first: SessionHandle = { ...opened, agent: withImagesOnFirstTurn(opened.agent, images) };
   const services: SessionServices = {
     newSession: (choices) => opener.openNew(opener.currentCwd, choices),
     listSessions: () => repositorySessions(home, repoRoot),
@@ -83,7 +82,7 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const io = processTerminal();
   // However keel leaves (an internal error included), the terminal is given back as it was.
   processIo.onExit(() => io.restore());
-  return runTui(first, {
+  return runTui(opened, {
     io,
     color: colorWanted(process.stdout, env),
     version: VERSION,
@@ -91,6 +90,9 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     prompts,
     services,
     firstPrompt: resuming ? (values.last ? positionals[0] : positionals[1]) ?? null : positionals[0] ?? null,
+    // With the first prompt, or waiting in the prompt box for the first one typed.
+    initialImages: images,
+    models: { describe: (name) => describeModel(settings.modelSettings(name)), choices: modelChoices },
     exitNow: (code) => processIo.exit(code),
     onSignal: onProcessSignal,
     warnings: routeWarnings,

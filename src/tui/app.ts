@@ -7,10 +7,13 @@
  */
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../util/exit-codes.ts';
 import type { EventMsg, Op, ReviewDecision } from '../protocol/index.ts';
+import type { ImageUserInput } from '../util/load-image.ts';
 import { decisionLine } from './approval-choices.ts';
 import { approvalLines } from './approval-lines.ts';
 import { FrameClock } from './frame-clock.ts';
 import { hintLine } from './hint-line.ts';
+import { promptLabel } from './image-labels.ts';
+import { readImageFile } from './input/image-attachments.ts';
 import { KeyInput } from './input/key-input.ts';
 import type { Key } from './input/keys.ts';
 import { GLOBAL_KEYS } from './keymap.ts';
@@ -19,19 +22,20 @@ import { notice } from './notice.ts';
 import { ApprovalPane } from './panes/approval-pane.ts';
 import { BusyPane } from './panes/busy-pane.ts';
 import type { Pane, PaneResult } from './panes/pane.ts';
-import { PromptPane } from './panes/prompt-pane.ts';
+import { PromptPane, type PromptHost } from './panes/prompt-pane.ts';
 import { QuitFlow } from './quit-flow.ts';
 import { runSlashCommand, type NoteColor, type SlashContext } from './run-slash-command.ts';
 import { Screen } from './screen.ts';
+import { giveBack, sendPrompt } from './send-prompt.ts';
 import { TerminalLink } from './terminal-link.ts';
 import { SessionFeed } from './session-feed.ts';
 import type { SessionHandle, SessionServices } from './session-handle.ts';
 import { parseSlashCommand } from './slash-commands.ts';
 import { statusLine } from './status-line.ts';
 import { switchSession, type SwitchHost } from './switch-session.ts';
-import type { TuiOptions } from './tui-options.ts';
+import type { ModelDirectory, TuiOptions } from './tui-options.ts';
 import type { Line } from './text/styled.ts';
-import { initialViewState, isRunning, pendingApproval, reduce, type ViewEvent, type ViewState } from './view-state.ts';
+import { initialViewState, isRunning, pendingApproval, reduce, refusedPrompt, type ViewEvent, type ViewState } from './view-state.ts';
 
 /** Runs the UI until the person quits; resolves with keel's exit code. */
 export function runTui(initial: SessionHandle, options: TuiOptions): Promise<number> {
@@ -41,6 +45,7 @@ export function runTui(initial: SessionHandle, options: TuiOptions): Promise<num
 class TuiApp implements SlashContext, SwitchHost {
   readonly now: () => number;
   readonly services: SessionServices;
+  readonly models: ModelDirectory;
   private readonly screen: Screen;
   private readonly terminal: TerminalLink;
   private readonly input = new KeyInput((keys) => this.onKeys(keys));
@@ -63,11 +68,21 @@ class TuiApp implements SlashContext, SwitchHost {
   ) {
     this.now = options.now ?? Date.now;
     this.services = options.services;
+    this.models = options.models;
     this.screen = new Screen(options.io, options.color);
     this.frames = new FrameClock(() => this.draw(), this.now);
     this.view = initialViewState(initial.agent.sessionId);
     this.shown = this.feed(initial);
-    this.prompt = new PromptPane(options.prompts, () => this.view, () => this.frames.drawNow());
+    const host: PromptHost = {
+      view: () => this.view,
+      changed: () => this.frames.drawNow(),
+      // A prompt that waited for its images, unless keel is leaving meanwhile (keys are not taken then either).
+      sendLater: (result) => {
+        if (!this.quits.quitting) this.perform(result);
+      },
+      alert: (text) => this.note(text, 'red'),
+    };
+    this.prompt = new PromptPane(options.prompts, host, { home: options.home, load: options.loadImage ?? readImageFile });
     this.approval = new ApprovalPane(() => this.view, this.prompt, () => this.overlay === null);
     this.terminal = new TerminalLink(options, this.screen, {
       data: (data) => this.input.feed(data),
@@ -110,7 +125,10 @@ class TuiApp implements SlashContext, SwitchHost {
     this.terminal.open();
     this.shown.start();
     const first = this.options.firstPrompt?.trim();
-    if (first) this.submitPrompt(first);
+    const images = this.options.initialImages ?? [];
+    // Images from the command line go with the first prompt: the one given with them, else the first one typed.
+    if (first) this.submitPrompt(first, images);
+    else this.prompt.attach(images);
     this.frames.drawNow();
     return done;
   }
@@ -129,7 +147,10 @@ class TuiApp implements SlashContext, SwitchHost {
 
   /** An engine event, which the transcript has taken in: what the UI knows from it. */
   private onEvent(msg: EventMsg, submission: string | null): void {
+    const refused = refusedPrompt(this.view, msg, submission);
     this.dispatch({ type: 'engine', msg, submission, at: this.now() });
+    // The transcript showed the engine's reason; the prompt is not lost with it.
+    if (refused !== null) giveBack(refused, this.prompt, (text) => this.note(text, 'cyan'));
     if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
       // Printed whole into the transcript, however long: a person must see all of what they approve. The live area
       // then only asks.
@@ -176,7 +197,7 @@ class TuiApp implements SlashContext, SwitchHost {
         return;
       case 'send': {
         const command = parseSlashCommand(result.text);
-        return command === null ? this.submitPrompt(result.text) : runSlashCommand(command, result.text, this);
+        return command === null ? this.submitPrompt(result.text, result.images) : runSlashCommand(command, result.text, this);
       }
       case 'interrupt':
         if (isRunning(this.view)) this.submit({ type: 'interrupt' });
@@ -191,12 +212,10 @@ class TuiApp implements SlashContext, SwitchHost {
     }
   }
 
-  private submitPrompt(text: string): void {
-    this.prompt.remember(text);
-    this.submit({ type: 'add_to_history', text });
-    this.dispatch({ type: 'prompt_sent', text });
-    this.submit({ type: 'user_turn', items: [{ type: 'text', text }] });
+  private submitPrompt(text: string, images: readonly ImageUserInput[]): void {
+    sendPrompt({ submit: (op) => this.submit(op), dispatch: (event) => this.dispatch(event), remember: (typed) => this.prompt.remember(typed) }, text, images);
   }
+
 
   private answer(decision: ReviewDecision): void {
     const pending = pendingApproval(this.view);
@@ -221,8 +240,8 @@ class TuiApp implements SlashContext, SwitchHost {
     this.view = reduce(this.view, event);
   }
 
-  submit(op: Op): void {
-    this.shown.handle.agent.submit(op);
+  submit(op: Op): string {
+    return this.shown.handle.agent.submit(op);
   }
 
   note(text: string, color: NoteColor): void {
@@ -282,7 +301,7 @@ class TuiApp implements SlashContext, SwitchHost {
       width,
       height: this.screen.rows,
       pane,
-      queued: this.view.queued,
+      queued: this.view.queued.map((prompt) => promptLabel(prompt.text, prompt.images.map((image) => image.name ?? 'image'))),
       hint: hintLine(this.view, pane.kind, this.prompt.text, this.quits.armed, now),
       status,
       live: (maxRows) => this.shown.transcript.live(width, maxRows, now),

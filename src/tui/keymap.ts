@@ -165,6 +165,8 @@ export const PROMPT_KEYS = new Keymap<PromptCommand>([
     help: 'delete to line start / end / a word',
   },
   { bindings: [[['Ctrl+Y'], 'yank']], help: 'put back what was deleted' },
+  // Images are attached by pasting (or dropping) an image file's path; they are shown before the text.
+  { bindings: [[['Backspace'], 'backspace']], help: "drop the last image (at the prompt's start)" },
   {
     bindings: [
       [['Alt+Left'], 'word_left'],
@@ -181,7 +183,6 @@ export const PROMPT_KEYS = new Keymap<PromptCommand>([
       [['Alt+F', 'Ctrl+Right'], 'word_right'],
       [['Home'], 'line_start'],
       [['End'], 'line_end'],
-      [['Backspace'], 'backspace'],
       [['Delete'], 'delete'],
       [['Alt+Backspace', 'Ctrl+Backspace'], 'kill_word_before'],
       [['Alt+D'], 'kill_word_after'],

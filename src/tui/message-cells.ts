@@ -6,6 +6,7 @@
 import type { EventOf } from '../protocol/index.ts';
 import { relativeChange, relativePath } from './approval-lines.ts';
 import { fileChangeLines } from './diff-lines.ts';
+import { imageLabel } from './image-labels.ts';
 import { sanitize, sanitizeLines } from './text/sanitize.ts';
 import { plainText, span, styled, type Line, type SpanStyle } from './text/styled.ts';
 
@@ -24,12 +25,11 @@ export function headerLines(version: string, msg: EventOf<'session_configured'>)
   ];
 }
 
-export function userLines(message: string): Line[] {
-  const [first = '', ...rest] = sanitizeLines(message);
-  return [
-    { spans: [span('› ', { bold: true, color: 'cyan' }), span(first)], indent: 2 },
-    ...rest.map((text): Line => ({ spans: [span(`  ${text}`)], indent: 2 })),
-  ];
+/** A prompt as sent: its text, then a line for each image sent with it (a prompt of images alone starts with one). */
+export function userLines(message: string, images: readonly string[] = []): Line[] {
+  const texts = message === '' && images.length > 0 ? [] : sanitizeLines(message);
+  const body = [...texts.map((text) => span(text)), ...images.map((name) => span(imageLabel(name), { color: 'cyan' }))];
+  return body.map((part, index): Line => ({ spans: [index === 0 ? span('› ', { bold: true, color: 'cyan' }) : span('  '), part], indent: 2 }));
 }
 
 /** Lines of text as they are (streamed thoughts, which are not Markdown). */

@@ -1,6 +1,7 @@
 /** What each /command does, given the few things it needs from the app around it. */
 import type { Op } from '../protocol/index.ts';
 import { APPROVAL_PRESETS } from './approval-choices.ts';
+import { chooseModel } from './choose-model.ts';
 import { diffLines } from './diff-lines.ts';
 import { sessionPicker } from './pick-session.ts';
 import { Picker } from './picker.ts';
@@ -8,8 +9,9 @@ import type { Pane } from './panes/pane.ts';
 import { PickerPane } from './panes/picker-pane.ts';
 import type { SessionChoices, SessionHandle, SessionServices } from './session-handle.ts';
 import { helpText } from './slash-commands.ts';
-import { statusReport } from './status-line.ts';
+import { statusReport } from './status-report.ts';
 import { span, type Line } from './text/styled.ts';
+import type { ModelDirectory } from './tui-options.ts';
 import { isRunning, type SessionStatus, type ViewEvent, type ViewState } from './view-state.ts';
 
 export type NoteColor = 'red' | 'yellow' | 'cyan' | null;
@@ -20,6 +22,7 @@ export interface SlashContext {
   /** The session on screen. */
   readonly shown: { readonly handle: SessionHandle };
   readonly services: SessionServices;
+  readonly models: ModelDirectory;
   readonly now: () => number;
   /** Prints a note of the UI's own into the transcript (one line per line of `text`). */
   note(text: string, color: NoteColor): void;
@@ -48,11 +51,11 @@ export function runSlashCommand(command: { name: string; args: string }, origina
     case 'resume':
       return void openResumePicker(context);
     case 'status': {
-      const session = context.shown.handle;
-      return context.print(statusReport(context.view.status, { logPath: session.logPath, instructionFiles: session.instructionFiles }));
+      const { status } = context.view;
+      return context.print(statusReport(status, context.shown.handle, context.models.describe(status.model)));
     }
     case 'model':
-      return setModel(command.args, context);
+      return chooseModel(command.args, context);
     case 'approvals':
       return openApprovalsPicker(context);
     case 'diff':
@@ -98,15 +101,6 @@ function openApprovalsPicker(context: SlashContext): void {
       context.note(`${preset.label}: approvals ${preset.approval}, sandbox ${preset.sandbox.type}`, 'cyan');
     }),
   );
-}
-
-function setModel(args: string, context: SlashContext): void {
-  const model = args.trim();
-  if (model === '') return context.note(`the model is ${context.view.status.model}; change it with /model NAME`, null);
-  if (/\s/.test(model)) return context.note(`a model name has no spaces: /model NAME`, 'red');
-  context.submit({ type: 'override_turn_context', model });
-  context.dispatch({ type: 'turn_context_changed', model });
-  context.note(`model set to ${model} for the next requests`, 'cyan');
 }
 
 function showDiff(context: SlashContext): void {

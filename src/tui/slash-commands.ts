@@ -10,8 +10,8 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'new', usage: '/new', summary: 'start a new session (this one stays saved)' },
   { name: 'resume', usage: '/resume', summary: "pick one of this repository's sessions to go on with" },
-  { name: 'status', usage: '/status', summary: 'session, model, directory, approvals, sandbox, tokens' },
-  { name: 'model', usage: '/model NAME', summary: 'use another model from the next request on' },
+  { name: 'status', usage: '/status', summary: 'session, model and reasoning, approvals, sandbox, tokens' },
+  { name: 'model', usage: '/model [NAME]', summary: 'use another model from the next request on (no NAME: pick one)' },
   { name: 'approvals', usage: '/approvals', summary: 'choose what keel may do without asking' },
   { name: 'diff', usage: '/diff', summary: 'the changes keel made to files in this session' },
   { name: 'help', usage: '/help', summary: 'this list' },
@@ -35,5 +35,11 @@ export function helpText(): string {
     const width = Math.max(...rows.map(([left]) => left.length));
     return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
   };
-  return ['Commands:', ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])), 'Keys:', ...column(keyHelp())].join('\n');
+  return [
+    'Commands:',
+    ...column(SLASH_COMMANDS.map((command) => [command.usage, command.summary])),
+    'Keys:',
+    ...column(keyHelp()),
+    'Images: paste or drop an image file (its path) into the prompt to send it along.',
+  ].join('\n');
 }

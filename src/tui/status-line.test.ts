@@ -5,6 +5,7 @@ import { plainText } from './text/styled.ts';
 describe('status line', () => {
   const info = {
     model: 'gpt-5-codex',
+    reasoningEffort: null,
     cwd: '/home/ada/project',
     approval: 'on-request' as const,
     sandbox: { type: 'read-only' as const },
@@ -18,6 +19,19 @@ describe('status line', () => {
     const usage = { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3400, reasoning_output_tokens: 0, total_tokens: 12_400 };
     const known = { ...info, totalUsage: usage, contextUsed: 62_000, contextWindow: 112_000 };
     expect(plainText(statusLine(known, 200, '/home/ada'))).toBe('gpt-5-codex · on-request · read-only · 50% context left · 12k tokens · ~/project');
+  });
+
+  it('shows the reasoning effort next to the model when one is sent', () => {
+    const usage = { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 3400, reasoning_output_tokens: 0, total_tokens: 12_400 };
+    const high = { ...info, reasoningEffort: 'high', totalUsage: usage, contextUsed: 62_000, contextWindow: 112_000 };
+    expect(plainText(statusLine(high, 200, '/home/ada'))).toBe(
+      'gpt-5-codex · reasoning high · on-request · read-only · 50% context left · 12k tokens · ~/project',
+    );
+    // At 80 columns the directory is cut, the context left is not.
+    const narrow = plainText(statusLine(high, 80, '/home/ada'));
+    expect(narrow).toHaveLength(80);
+    expect(narrow).toContain('50% context left');
+    expect(narrow.endsWith('…')).toBe(true);
   });
 
   it('fits the width', () => {

@@ -1,4 +1,4 @@
-/** The bottom line: model, directory, approval and sandbox mode, tokens used and context left. */
+/** The bottom line: model and reasoning effort, approval and sandbox mode, context left, tokens used, directory. */
 import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
 import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
@@ -6,6 +6,8 @@ import { truncateLine } from './text/wrap.ts';
 
 export interface StatusInfo {
   model: string;
+  /** The reasoning effort requests ask for; null when none is sent. */
+  reasoningEffort: string | null;
   cwd: string;
   approval: AskForApproval;
   sandbox: SandboxPolicy;
@@ -41,7 +43,10 @@ export function formatTokens(count: number): string {
 
 export function statusLine(info: StatusInfo, width: number, home: string | undefined): Line {
   // Most important first: a narrow screen cuts the directory, which the header already shows, not the context left.
-  const parts = [info.model, `${info.approval} · ${info.sandbox.type}`];
+  // The effort goes with the model: together they say how the answers are made.
+  const parts = [info.model];
+  if (info.reasoningEffort !== null) parts.push(`reasoning ${info.reasoningEffort}`);
+  parts.push(`${info.approval} · ${info.sandbox.type}`);
   if (info.contextUsed !== null && info.contextWindow !== null) parts.push(`${contextLeftPercent(info.contextUsed, info.contextWindow)}% context left`);
   if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
   parts.push(shortPath(info.cwd, home));
@@ -55,34 +60,4 @@ export function relativeTime(then: Date, now: number): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)}m ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)}h ago`;
   return `${Math.round(seconds / 86_400)}d ago`;
-}
-
-/** The /status report: the session, where it is recorded, what is in force, what it has used. */
-export function statusReport(status: StatusInfo & { sessionId: string; providerId: string }, session: { logPath: string | null; instructionFiles: readonly string[] }): Line[] {
-  const usage = status.totalUsage;
-  const rows: Array<[string, string]> = [
-    ['Session', status.sessionId],
-    ['Log', session.logPath ?? 'not recorded'],
-    ['Model', `${status.model} (provider ${status.providerId})`],
-    ['Directory', status.cwd],
-    ['Approvals', status.approval],
-    ['Sandbox', status.sandbox.type],
-    ['Instructions', session.instructionFiles.length > 0 ? session.instructionFiles.join(', ') : 'none (no AGENTS.md found)'],
-    [
-      'Tokens',
-      usage === null
-        ? 'none used yet'
-        : `${formatTokens(usage.total_tokens)} (input ${formatTokens(usage.input_tokens)}, cached ${formatTokens(usage.cached_input_tokens)}, output ${formatTokens(usage.output_tokens)})`,
-    ],
-    [
-      'Context',
-      status.contextUsed !== null && status.contextWindow !== null
-        ? `${contextLeftPercent(status.contextUsed, status.contextWindow)}% left of ${formatTokens(status.contextWindow)}`
-        : 'window unknown',
-    ],
-  ];
-  return [
-    { spans: [span('Status', { bold: true })] },
-    ...rows.map(([label, value]): Line => ({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: 15 })),
-  ];
 }

@@ -72,6 +72,16 @@ describe('TranscriptView', () => {
     expect(lines[0]?.spans[0]?.style).toEqual({ bold: true, color: 'cyan' });
   });
 
+  it('lists the images sent with a prompt under it, also for a prompt of images alone', () => {
+    const lines = viewWith({ type: 'user_message', message: 'what changed?', images: ['before.png', 'after.png'] }).takeCommitted().slice(3);
+    expect(texts(lines)).toEqual(['› what changed?', '  [image: before.png]', '  [image: after.png]']);
+    expect(lines[1]?.spans[1]?.style).toEqual({ color: 'cyan' });
+    const alone = viewWith({ type: 'user_message', message: '', images: ['shot.png'] }).takeCommitted().slice(3);
+    expect(texts(alone)).toEqual(['› [image: shot.png]']);
+    // A name from a log cannot draw escape codes.
+    expect(texts(viewWith({ type: 'user_message', message: 'x', images: ['\u001b[31mred.png'] }).takeCommitted().slice(3))).toEqual(['› x', '  [image: red.png]']);
+  });
+
   it('shows messages queued during a task where the engine takes them', () => {
     const view = viewWith(
       { type: 'task_started', model_context_window: null },

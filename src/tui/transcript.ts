@@ -76,7 +76,7 @@ export class TranscriptView {
         this.commit([abortedLine(msg.reason, this.stoppedCommand)]);
         break;
       case 'user_message':
-        this.commit(userLines(msg.message));
+        this.commit(userLines(msg.message, msg.images));
         break;
       case 'agent_message_delta':
         this.endThought();

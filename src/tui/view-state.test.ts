@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
-import { initialViewState, isRunning, pendingApproval, reduce, type ViewEvent, type ViewState } from './view-state.ts';
+import { initialViewState, isRunning, pendingApproval, reduce, refusedPrompt, type ViewEvent, type ViewState } from './view-state.ts';
 
 const configured: EventOf<'session_configured'> = {
   type: 'session_configured',
@@ -29,6 +29,13 @@ function live(msg: EventMsg, at = 0): ViewEvent {
 }
 
 const VIEW_EVENTS: ReadonlySet<string> = new Set<ViewEvent['type']>(['engine', 'session_opened', 'prompt_sent', 'approval_answered', 'turn_context_changed']);
+
+const shot = { type: 'image' as const, image_url: 'data:image/png;base64,AA==', name: 'shot.png' };
+
+/** A prompt sent as submission `submission`. */
+function sent(text: string, submission: string, images: (typeof shot)[] = []): ViewEvent {
+  return { type: 'prompt_sent', prompt: { submission, text, images } };
+}
 
 /** The state after `events`; engine events given bare are live ones at 0 ms. */
 function after(...events: Array<ViewEvent | EventMsg>): ViewState {
@@ -87,13 +94,51 @@ describe('reduce: approvals', () => {
 
 describe('reduce: queued prompts', () => {
   it('queues what is sent while a task runs, until the engine takes it in as a user message', () => {
-    const idle = after(configured, { type: 'prompt_sent', text: 'hello' });
+    const idle = after(configured, sent('hello', 'sub-2'));
     expect(idle.queued).toEqual([]);
-    const queued = after(configured, started, { type: 'prompt_sent', text: 'and the tests' }, { type: 'prompt_sent', text: 'thanks' });
-    expect(queued.queued).toEqual(['and the tests', 'thanks']);
-    expect(reduce(queued, live({ type: 'user_message', message: 'and the tests' })).queued).toEqual(['thanks']);
+    const queued = after(configured, started, sent('and the tests', 'sub-2'), sent('thanks', 'sub-3'));
+    expect(queued.queued.map((prompt) => prompt.text)).toEqual(['and the tests', 'thanks']);
+    expect(reduce(queued, live({ type: 'user_message', message: 'and the tests' })).queued.map((prompt) => prompt.text)).toEqual(['thanks']);
     expect(reduce(queued, live({ type: 'user_message', message: 'something else' }))).toBe(queued);
     expect(reduce(queued, live(complete)).queued).toEqual([]);
+  });
+
+  it('tells a queued prompt with images from one with the same text alone, by the names the engine gives back', () => {
+    const queued = after(configured, started, sent('look', 'sub-2', [shot]), sent('look', 'sub-3'));
+    const taken = reduce(queued, live({ type: 'user_message', message: 'look' }));
+    expect(taken.queued.map((prompt) => prompt.submission)).toEqual(['sub-2']);
+    expect(reduce(taken, live({ type: 'user_message', message: 'look', images: ['shot.png'] })).queued).toEqual([]);
+  });
+});
+
+describe('reduce: a prompt the engine refuses', () => {
+  const refusal: EventMsg = { type: 'error', message: 'o3-mini does not take images, so this prompt was not sent', kind: null };
+  const under = (submission: string): ViewEvent => ({ type: 'engine', msg: refusal, submission, at: 0 });
+
+  it('is the one whose submission an error names before any task started with it: nothing runs, nothing stays queued', () => {
+    const state = after(configured, sent('what is this?', 'sub-2', [shot]));
+    expect(refusedPrompt(state, refusal, 'sub-2')).toEqual({ submission: 'sub-2', text: 'what is this?', images: [shot] });
+    const answered = reduce(state, under('sub-2'));
+    expect(isRunning(answered)).toBe(false);
+    expect(answered.unanswered).toEqual([]);
+    expect(refusedPrompt(answered, refusal, 'sub-2')).toBeNull();
+  });
+
+  it('comes out of the queue of a running task, which goes on', () => {
+    const state = after(configured, live(started), sent('and this?', 'sub-2', [shot]));
+    const refused = reduce(state, under('sub-2'));
+    expect(refused.queued).toEqual([]);
+    expect(isRunning(refused)).toBe(true);
+  });
+
+  it('is not a task failing: a prompt that started its task, or was taken into one, is answered', () => {
+    const running = after(configured, sent('go', 'sub-2'), { type: 'engine', msg: started, submission: 'sub-2', at: 0 });
+    expect(running.unanswered).toEqual([]);
+    expect(refusedPrompt(running, { type: 'error', message: 'quota', kind: 'quota' }, 'sub-2')).toBeNull();
+    const taken = reduce(after(configured, live(started), sent('more', 'sub-3')), live({ type: 'user_message', message: 'more' }));
+    expect(taken.unanswered).toEqual([]);
+    // Replayed errors belong to no prompt of this run.
+    expect(refusedPrompt(after(configured, sent('x', 'sub-4')), refusal, null)).toBeNull();
   });
 });
 
@@ -104,6 +149,19 @@ describe('reduce: what the status line shows', () => {
     expect(state.status.sandbox.type).toBe('workspace-write');
     const changed = reduce(state, { type: 'turn_context_changed', model: 'gpt-next', sandbox: { type: 'read-only' } });
     expect(changed.status).toMatchObject({ model: 'gpt-next', approval: 'untrusted', sandbox: { type: 'read-only' } });
+  });
+
+  it('keeps the reasoning effort the session and each task say, and the one /model expects until a task says', () => {
+    expect(after(configured).status.reasoningEffort).toBeNull();
+    const high = after({ ...configured, reasoning_effort: 'high' });
+    expect(high.status.reasoningEffort).toBe('high');
+    // A task that does not say leaves it; one that says null means none is sent.
+    expect(reduce(high, live({ type: 'task_started', model_context_window: null })).status.reasoningEffort).toBe('high');
+    expect(reduce(high, live({ type: 'task_started', model_context_window: null, reasoning_effort: null })).status.reasoningEffort).toBeNull();
+    const switched = reduce(high, { type: 'turn_context_changed', model: 'gpt-5', reasoningEffort: 'minimal' });
+    expect(switched.status).toMatchObject({ model: 'gpt-5', reasoningEffort: 'minimal' });
+    expect(reduce(switched, live({ type: 'task_started', model_context_window: null, reasoning_effort: 'low' })).status.reasoningEffort).toBe('low');
+    expect(reduce(high, { type: 'turn_context_changed', approval: 'never' }).status.reasoningEffort).toBe('high');
   });
 
   it('follows the tokens used and the context window', () => {
@@ -117,9 +175,9 @@ describe('reduce: what the status line shows', () => {
   });
 
   it('starts over for another session, keeping the choices in force', () => {
-    const state = after(configured, started, execRequest, { type: 'prompt_sent', text: 'queued' }, { type: 'turn_diff', unified_diff: '+a' });
+    const state = after(configured, started, execRequest, sent('queued', 'sub-2'), { type: 'turn_diff', unified_diff: '+a' });
     const next = reduce(state, { type: 'session_opened', sessionId: 's-2' });
-    expect(next).toMatchObject({ task: { type: 'idle' }, approvals: [], queued: [] });
+    expect(next).toMatchObject({ task: { type: 'idle' }, approvals: [], queued: [], unanswered: [] });
     expect(next.diffs.size).toBe(0);
     expect(next.status).toMatchObject({ sessionId: 's-2', model: 'gpt-test', totalUsage: null, contextUsed: null });
   });

@@ -8,6 +8,7 @@
  * the time: it runs for every streamed delta.
  */
 import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
+import type { ImageUserInput } from '../util/load-image.ts';
 import type { ApprovalRequest } from './approval-lines.ts';
 import type { StatusInfo } from './status-line.ts';
 
@@ -21,12 +22,24 @@ export interface SessionStatus extends StatusInfo {
   sessionId: string;
 }
 
+/** A prompt as it went to the engine: `submission` is the id of its `user_turn`. */
+export interface SentPrompt {
+  readonly submission: string;
+  readonly text: string;
+  readonly images: readonly ImageUserInput[];
+}
+
 export interface ViewState {
   readonly task: TaskState;
   /** Requests the engine waits on an answer for, in the order asked: the first one is the question on screen. */
   readonly approvals: readonly ApprovalRequest[];
   /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
-  readonly queued: readonly string[];
+  readonly queued: readonly SentPrompt[];
+  /**
+   * Prompts the engine has neither started a task with nor taken into one. The engine can still refuse one (images
+   * for a model that takes none) with an `error` of its submission, outside any task: see `refusedPrompt`.
+   */
+  readonly unanswered: readonly SentPrompt[];
   readonly status: Readonly<SessionStatus>;
   /** The latest cumulative diff of each task, keyed by the task's submission id, in the order first seen (/diff). */
   readonly diffs: ReadonlyMap<string, string>;
@@ -41,11 +54,14 @@ export type ViewEvent =
   /** Another session is on screen now (/new, /resume): what belonged to the last one goes. */
   | { type: 'session_opened'; sessionId: string }
   /** A prompt went to the engine: while a task runs it waits in the queue until the engine takes it. */
-  | { type: 'prompt_sent'; text: string }
+  | { type: 'prompt_sent'; prompt: SentPrompt }
   /** The person answered the first approval request. */
   | { type: 'approval_answered'; decision: ReviewDecision }
-  /** /model or /approvals changed what the next requests use. */
-  | { type: 'turn_context_changed'; model?: string; approval?: AskForApproval; sandbox?: SandboxPolicy };
+  /**
+   * /model or /approvals changed what the next requests use. `reasoningEffort`: what keel expects for the new model,
+   * until the next `task_started` says what the engine uses.
+   */
+  | { type: 'turn_context_changed'; model?: string; reasoningEffort?: string | null; approval?: AskForApproval; sandbox?: SandboxPolicy };
 
 const IDLE: TaskState = { type: 'idle' };
 
@@ -55,8 +71,10 @@ export function initialViewState(sessionId: string): ViewState {
     task: IDLE,
     approvals: [],
     queued: [],
+    unanswered: [],
     status: {
       model: '',
+      reasoningEffort: null,
       cwd: '',
       approval: 'on-request',
       sandbox: { type: 'read-only' },
@@ -80,11 +98,14 @@ export function reduce(state: ViewState, event: ViewEvent): ViewState {
         task: IDLE,
         approvals: [],
         queued: [],
+        unanswered: [],
         diffs: new Map(),
         status: { ...state.status, sessionId: event.sessionId, totalUsage: null, contextUsed: null },
       };
-    case 'prompt_sent':
-      return state.task.type === 'running' ? { ...state, queued: [...state.queued, event.text] } : state;
+    case 'prompt_sent': {
+      const unanswered = [...state.unanswered, event.prompt];
+      return state.task.type === 'running' ? { ...state, unanswered, queued: [...state.queued, event.prompt] } : { ...state, unanswered };
+    }
     case 'approval_answered':
       // An abort interrupts the task; the engine answers the other open requests itself.
       return { ...state, approvals: event.decision === 'abort' ? [] : state.approvals.slice(1) };
@@ -94,6 +115,7 @@ export function reduce(state: ViewState, event: ViewEvent): ViewState {
         status: {
           ...state.status,
           model: event.model ?? state.status.model,
+          reasoningEffort: event.reasoningEffort === undefined ? state.status.reasoningEffort : event.reasoningEffort,
           approval: event.approval ?? state.status.approval,
           sandbox: event.sandbox ?? state.status.sandbox,
         },
@@ -115,21 +137,37 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
           approval: msg.approval_policy,
           sandbox: msg.sandbox_policy,
           providerId: msg.model_provider_id,
+          reasoningEffort: msg.reasoning_effort ?? null,
         },
       };
     case 'task_started':
       return {
         ...state,
         task: { type: 'running', startedAt: at, retryAt: null },
-        status: msg.model_context_window === null ? state.status : { ...state.status, contextWindow: msg.model_context_window },
+        unanswered: state.unanswered.filter((prompt) => prompt.submission !== submission),
+        status: {
+          ...state.status,
+          contextWindow: msg.model_context_window ?? state.status.contextWindow,
+          // Absent from an engine that does not say: what was known stays.
+          reasoningEffort: msg.reasoning_effort === undefined ? state.status.reasoningEffort : msg.reasoning_effort,
+        },
       };
     case 'task_complete':
     case 'turn_aborted':
       // The engine answers every open approval when a task ends, and has taken or dropped what was queued.
       return { ...state, task: IDLE, approvals: [], queued: [] };
     case 'user_message': {
-      const index = state.queued.indexOf(msg.message);
-      return index < 0 ? state : { ...state, queued: state.queued.filter((_, position) => position !== index) };
+      // Queued input comes back under the running task's submission, so it is known by what it says.
+      const taken = (prompt: SentPrompt): boolean => prompt.text === msg.message && sameNames(prompt.images, msg.images ?? []);
+      const queued = withoutFirst(state.queued, taken);
+      const unanswered = withoutFirst(state.unanswered, taken);
+      return queued === state.queued && unanswered === state.unanswered ? state : { ...state, queued, unanswered };
+    }
+    case 'error': {
+      const refused = refusedPrompt(state, msg, submission);
+      if (refused === null) return state;
+      const other = (prompt: SentPrompt): boolean => prompt !== refused;
+      return { ...state, queued: state.queued.filter(other), unanswered: state.unanswered.filter(other) };
     }
     case 'exec_approval_request':
     case 'apply_patch_approval_request':
@@ -158,6 +196,26 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
     default:
       return state;
   }
+}
+
+/**
+ * The prompt an `error` event refuses: one the engine had not started a task with nor taken in, under whose
+ * submission the error came. Such an error is not a task's (it has no task) and the prompt was not sent: the UI
+ * gives it back to the person.
+ */
+export function refusedPrompt(state: ViewState, msg: EventMsg, submission: string | null): SentPrompt | null {
+  if (msg.type !== 'error' || submission === null) return null;
+  return state.unanswered.find((prompt) => prompt.submission === submission) ?? null;
+}
+
+function sameNames(images: readonly ImageUserInput[], names: readonly string[]): boolean {
+  return images.length === names.length && images.every((image, index) => (image.name ?? 'image') === names[index]);
+}
+
+/** `list` without its first element that `matches`; `list` itself when none does. */
+function withoutFirst<T>(list: readonly T[], matches: (item: T) => boolean): readonly T[] {
+  const index = list.findIndex(matches);
+  return index < 0 ? list : list.filter((_, position) => position !== index);
 }
 
 function retried(state: ViewState): ViewState {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { EventMsg } from '../../protocol/index.ts';
 import type { ViewState } from '../view-state.ts';
 import { ApprovalPane } from './approval-pane.ts';
-import { history, key, rowTexts, stateAfter, typed } from './pane-fixture.ts';
-import { PromptPane } from './prompt-pane.ts';
+import { key, newPromptPane, rowTexts, stateAfter, typed } from './pane-fixture.ts';
+import type { PromptPane } from './prompt-pane.ts';
 
 const AREA = { width: 120, height: 24, room: 21 };
 const started: EventMsg = { type: 'task_started', model_context_window: null };
@@ -12,7 +12,7 @@ const patch: EventMsg = { type: 'apply_patch_approval_request', call_id: 'p1', c
 
 /** An approval pane over a prompt, on `state`; `typing`: whether keys may go on to the prompt. */
 function approvalPane(state: ViewState, typing = true): { pane: ApprovalPane; prompt: PromptPane } {
-  const prompt = new PromptPane(history(), () => state, () => undefined);
+  const prompt = newPromptPane(state);
   return { pane: new ApprovalPane(() => state, prompt, () => typing), prompt };
 }
 
@@ -34,7 +34,7 @@ describe('ApprovalPane: answers', () => {
     expect(prompt.text).toBe('waity');
     expect(pane.handleKey(key('escape'))).toEqual({ type: 'answer', decision: 'abort' });
     // Enter sends what was typed (the engine queues it), which empties the prompt for answers again.
-    expect(pane.handleKey(key('enter'))).toEqual({ type: 'send', text: 'waity' });
+    expect(pane.handleKey(key('enter'))).toEqual({ type: 'send', text: 'waity', images: [] });
   });
 
   it('drops keys that are not answers while a list is open under the question', () => {

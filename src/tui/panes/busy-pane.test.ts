@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BusyPane } from './busy-pane.ts';
-import { history, IDLE, key, rowTexts, typed } from './pane-fixture.ts';
-import { PromptPane } from './prompt-pane.ts';
+import { IDLE, key, newPromptPane, rowTexts, typed } from './pane-fixture.ts';
+import type { PromptPane } from './prompt-pane.ts';
 
 function busyPane(): { pane: BusyPane; prompt: PromptPane } {
-  const prompt = new PromptPane(history(), () => IDLE, () => undefined);
+  const prompt = newPromptPane(IDLE);
   return { pane: new BusyPane('opening the session…', prompt), prompt };
 }
 

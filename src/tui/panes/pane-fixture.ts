@@ -3,8 +3,10 @@ import type { EventMsg } from '../../protocol/index.ts';
 import type { Key } from '../input/keys.ts';
 import type { PromptSource } from '../input/prompt-recall.ts';
 import { plainText } from '../text/styled.ts';
+import type { ImageLoader } from '../tui-options.ts';
 import { initialViewState, reduce, type ViewState } from '../view-state.ts';
 import type { PaneView } from './pane.ts';
+import { PromptPane, type PromptHost } from './prompt-pane.ts';
 
 export const key = (name: string, mods: Partial<{ ctrl: boolean; alt: boolean; shift: boolean }> = {}): Key => ({
   kind: 'key',
@@ -42,4 +44,17 @@ export function history(...entries: string[]): PromptSource {
 
 export function rowTexts(view: PaneView): string[] {
   return view.rows.map(plainText);
+}
+
+/** A loader for which no file exists. */
+export const NO_FILES: ImageLoader = async (path) => ({ type: 'failed', kind: 'not_found', path, message: `image ${path}: no such file` });
+
+/** A prompt pane on `state`, with the host callbacks given (the others do nothing); images are read by `load`. */
+export function newPromptPane(
+  state: ViewState | (() => ViewState),
+  options: { prompts?: PromptSource; host?: Partial<PromptHost>; load?: ImageLoader; home?: string } = {},
+): PromptPane {
+  const view = typeof state === 'function' ? state : () => state;
+  const host: PromptHost = { view, changed: () => undefined, sendLater: () => undefined, alert: () => undefined, ...options.host };
+  return new PromptPane(options.prompts ?? history(), host, { home: options.home ?? '/home/ada', load: options.load ?? NO_FILES });
 }

@@ -5,6 +5,7 @@
  * to do. A pane reads the view state but never changes it.
  */
 import type { ReviewDecision } from '../../protocol/index.ts';
+import type { ImageUserInput } from '../../util/load-image.ts';
 import type { Key } from '../input/keys.ts';
 import type { LiveCursor } from '../screen.ts';
 import type { Line } from '../text/styled.ts';
@@ -14,8 +15,8 @@ export type PaneKind = 'prompt' | 'approval' | 'picker' | 'busy';
 export type PaneResult =
   /** Nothing for the app to do: the pane dealt with the key, or had no use for it. */
   | { type: 'handled' }
-  /** The prompt's text, to be run as a /command or sent to the engine. */
-  | { type: 'send'; text: string }
+  /** The prompt's text, to be run as a /command or sent to the engine, with the images attached to it (read). */
+  | { type: 'send'; text: string; images: readonly ImageUserInput[] }
   /** Stop the running task (nothing happens when none runs). */
   | { type: 'interrupt' }
   /** Quit; not `confirmed` (a first Ctrl+C), it only arms a second press that quits. */

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ViewState } from '../view-state.ts';
-import { history, IDLE, key, rowTexts, RUNNING, typed } from './pane-fixture.ts';
-import { PromptPane } from './prompt-pane.ts';
+import { history, IDLE, key, newPromptPane, rowTexts, RUNNING, typed } from './pane-fixture.ts';
+import type { PromptPane } from './prompt-pane.ts';
 
 const AREA = { width: 40, height: 24, room: 21 };
 
 /** A prompt pane on `state`, and a promise of its next change that came of itself (a recalled prompt). */
 function promptPane(state: ViewState = IDLE, prompts = history()): { pane: PromptPane; changed: () => Promise<void> } {
   let notify = (): void => undefined;
-  const pane = new PromptPane(prompts, () => state, () => notify());
+  const pane = newPromptPane(state, { prompts, host: { changed: () => notify() } });
   return { pane, changed: () => new Promise((resolve) => (notify = resolve)) };
 }
 
@@ -29,7 +29,7 @@ describe('PromptPane: typing and sending', () => {
     typeInto(pane, typed('  '));
     expect(pane.handleKey(key('enter'))).toEqual({ type: 'handled' });
     typeInto(pane, typed('run it'));
-    expect(pane.handleKey(key('enter'))).toEqual({ type: 'send', text: '  run it' });
+    expect(pane.handleKey(key('enter'))).toEqual({ type: 'send', text: '  run it', images: [] });
     expect(pane.isEmpty()).toBe(true);
   });
 

@@ -1,15 +1,38 @@
 /**
- * The prompt box: the editor the person types into, with recall of earlier prompts and completion of /commands. Its
- * keys are PROMPT_KEYS; typed and pasted text goes in as it is (the editor normalises it).
+ * The prompt box: the editor the person types into, with recall of earlier prompts, completion of /commands, and the
+ * images attached to the next prompt. Its keys are PROMPT_KEYS; typed and pasted text goes in as it is (the editor
+ * normalises it), except a pasted path of an image file, which attaches the image.
  */
+import { imagePathFromPaste } from '../../util/pasted-image-path.ts';
+import type { ImageUserInput } from '../../util/load-image.ts';
+import { attachmentRows } from '../image-labels.ts';
 import { Composer } from '../input/composer.ts';
+import { ImageAttachments } from '../input/image-attachments.ts';
 import type { Key } from '../input/keys.ts';
 import { PromptRecall, type PromptSource } from '../input/prompt-recall.ts';
 import { PROMPT_KEYS, type PromptCommand } from '../keymap.ts';
-import { SLASH_COMMANDS } from '../slash-commands.ts';
+import { parseSlashCommand, SLASH_COMMANDS } from '../slash-commands.ts';
 import { span, type Line } from '../text/styled.ts';
+import type { ImageLoader } from '../tui-options.ts';
 import { isRunning, type ViewState } from '../view-state.ts';
 import { HANDLED, type Pane, type PaneArea, type PaneResult, type PaneView } from './pane.ts';
+
+/** What the prompt box needs from the app around it. */
+export interface PromptHost {
+  view(): ViewState;
+  /** The prompt changed on its own (a recalled prompt arrived, an image was read): it is to be drawn. */
+  changed(): void;
+  /** A prompt held back by Enter until its images were read is ready: to be done as Enter's result would be. */
+  sendLater(result: PaneResult): void;
+  /** Says in the transcript, in red, why a pasted image was not attached. */
+  alert(text: string): void;
+}
+
+/** How pasted image paths are read: `home` for `~/`, `load` reads the file. */
+export interface PromptImages {
+  home: string | undefined;
+  load: ImageLoader;
+}
 
 const RECALL_COMMANDS: ReadonlySet<PromptCommand> = new Set(['up_or_older', 'down_or_newer', 'older', 'newer']);
 
@@ -17,14 +40,16 @@ export class PromptPane implements Pane {
   readonly kind = 'prompt';
   private readonly composer = new Composer();
   private readonly recall: PromptRecall;
+  private readonly attachments = new ImageAttachments();
   /** Counts edits, so that a recalled prompt arriving after the person typed on does not overwrite their text. */
   private edits = 0;
+  /** Enter was pressed while an image was being read: the prompt goes once every image is, unless a key comes first. */
+  private waitingToSend = false;
 
-  /** `changed`: called when the text changed on its own (a recalled prompt arrived), so that it is drawn. */
   constructor(
     prompts: PromptSource,
-    private readonly view: () => ViewState,
-    private readonly changed: () => void,
+    private readonly host: PromptHost,
+    private readonly images: PromptImages,
   ) {
     this.recall = new PromptRecall(prompts);
   }
@@ -33,8 +58,27 @@ export class PromptPane implements Pane {
     return this.composer.text;
   }
 
+  /** No text and no image attached. */
   isEmpty(): boolean {
-    return this.composer.isEmpty();
+    return this.composer.isEmpty() && this.attachments.count === 0;
+  }
+
+  /** Images read already (`keel -i`, a prompt given back) wait in the box for the next prompt. */
+  attach(images: readonly ImageUserInput[]): void {
+    this.attachments.add(images);
+  }
+
+  /**
+   * A prompt the engine refused, back in the box to be changed and sent again; only into an empty box (what the
+   * person typed since is theirs). Returns whether it was put back.
+   */
+  giveBack(prompt: { text: string; images: readonly ImageUserInput[] }): boolean {
+    if (!this.isEmpty()) return false;
+    this.composer.setText(prompt.text);
+    this.attachments.add(prompt.images);
+    this.edits += 1;
+    this.recall.reset();
+    return true;
   }
 
   /** A prompt sent from here or from the command line: the newest one Up recalls from now on. */
@@ -49,7 +93,15 @@ export class PromptPane implements Pane {
       this.edits += 1;
       this.recall.reset();
     }
-    if (key.kind === 'text' || key.kind === 'paste') {
+    // Any key but Enter takes back an Enter that waits for images: the person is not done.
+    this.waitingToSend = false;
+    if (key.kind === 'paste') {
+      const path = imagePathFromPaste(key.text, this.images.home);
+      if (path === null) this.composer.insert(key.text);
+      else void this.attachPasted(path, key.text);
+      return HANDLED;
+    }
+    if (key.kind === 'text') {
       this.composer.insert(key.text);
       return HANDLED;
     }
@@ -65,10 +117,18 @@ export class PromptPane implements Pane {
    * under a line saying how much is out of view.
    */
   rows(width: number, maxRows: number): PaneView {
-    const running = isRunning(this.view());
+    const images = attachmentRows(this.attachments.list, this.waitingToSend, width);
+    const text = this.textRows(width, Math.max(1, maxRows - images.length));
+    if (images.length === 0) return text;
+    return { rows: [...images, ...text.rows], cursor: text.cursor === null ? null : { row: text.cursor.row + images.length, col: text.cursor.col } };
+  }
+
+  private textRows(width: number, maxRows: number): PaneView {
+    const running = isRunning(this.host.view());
     const sign = running ? '↳ ' : '› ';
     if (this.composer.isEmpty()) {
-      const placeholder = running ? 'type a message to queue it for the running task' : 'ask keel to do something, or /help';
+      let placeholder = running ? 'type a message to queue it for the running task' : 'ask keel to do something, or /help';
+      if (this.attachments.count > 0) placeholder = 'say what to do with the image, or Enter to send it';
       const row: Line = { spans: [span(sign, { bold: true, color: 'cyan' }), span(placeholder.slice(0, Math.max(0, width - 3)), { dim: true })] };
       return { rows: [row], cursor: { row: 0, col: 2 } };
     }
@@ -115,13 +175,15 @@ export class PromptPane implements Pane {
       case 'interrupt':
         return { type: 'interrupt' };
       case 'interrupt_or_clear':
-        if (isRunning(this.view())) return { type: 'interrupt' };
-        if (composer.isEmpty()) return { type: 'quit', confirmed: false };
+        if (isRunning(this.host.view())) return { type: 'interrupt' };
+        if (this.isEmpty()) return { type: 'quit', confirmed: false };
         composer.clear();
+        this.attachments.clear();
         this.recall.reset();
         return HANDLED;
       case 'quit_or_delete':
-        if (composer.isEmpty()) return { type: 'quit', confirmed: true };
+        // Not with images attached: quitting would drop them unasked.
+        if (this.isEmpty()) return { type: 'quit', confirmed: true };
         composer.deleteForward();
         return HANDLED;
       case 'left':
@@ -143,6 +205,8 @@ export class PromptPane implements Pane {
         composer.lineEnd();
         return HANDLED;
       case 'backspace':
+        // The images are shown before the text: at its start, the one before the cursor is the last image.
+        if (composer.cursor === 0 && this.attachments.removeLast()) return HANDLED;
         composer.backspace();
         return HANDLED;
       case 'delete':
@@ -168,10 +232,47 @@ export class PromptPane implements Pane {
 
   private send(): PaneResult {
     const text = this.composer.text;
-    if (text.trim() === '') return HANDLED;
+    // A /command takes no images: they stay for the prompt after it.
+    if (parseSlashCommand(text) !== null) return this.sent(text, []);
+    if (text.trim() === '' && this.attachments.count === 0) return HANDLED;
+    if (this.attachments.loading) {
+      this.waitingToSend = true;
+      return HANDLED;
+    }
+    return this.sent(text, this.attachments.take());
+  }
+
+  private sent(text: string, images: readonly ImageUserInput[]): PaneResult {
     this.composer.clear();
     this.recall.reset();
-    return { type: 'send', text };
+    return { type: 'send', text, images };
+  }
+
+  /** Reads a pasted image path, keys going on meanwhile; what the read found decides what the paste was. */
+  private async attachPasted(path: string, pasted: string): Promise<void> {
+    const cwd = this.host.view().status.cwd;
+    const outcome = await this.attachments.attach(path, pasted, this.images.load(path, cwd === '' ? undefined : cwd));
+    switch (outcome.type) {
+      case 'as_text':
+        // No such file: it was text that looks like a path, and goes where a paste goes.
+        this.edits += 1;
+        this.composer.insert(outcome.text);
+        break;
+      case 'failed':
+        // An image the person meant to send cannot go: the prompt waits for them to decide.
+        this.waitingToSend = false;
+        this.host.alert(outcome.message);
+        break;
+      case 'attached':
+      case 'dropped':
+        break;
+    }
+    if (this.waitingToSend && !this.attachments.loading) {
+      this.waitingToSend = false;
+      const result = this.send();
+      if (result.type === 'send') this.host.sendLater(result);
+    }
+    this.host.changed();
   }
 
   private recallOlder(): void {
@@ -187,7 +288,7 @@ export class PromptPane implements Pane {
     const edits = this.edits;
     const text = await found;
     if (text !== null && edits === this.edits) this.composer.setText(text);
-    this.changed();
+    this.host.changed();
   }
 
   private completeSlashCommand(): void {
