@@ -10,14 +10,12 @@ import type { EventMsg, Op, ReviewDecision } from '../protocol/index.ts';
 import type { ImageUserInput } from '../util/load-image.ts';
 import { decisionLine } from './approval-choices.ts';
 import { approvalLines } from './approval-lines.ts';
+import { drawFrame } from './draw-frame.ts';
 import { FrameClock } from './frame-clock.ts';
-import { hintLine } from './hint-line.ts';
-import { promptLabel } from './image-labels.ts';
 import { readImageFile } from './input/image-attachments.ts';
 import { KeyInput } from './input/key-input.ts';
 import type { Key } from './input/keys.ts';
 import { GLOBAL_KEYS } from './keymap.ts';
-import { liveFrame } from './live-frame.ts';
 import { notice } from './notice.ts';
 import { ApprovalPane } from './panes/approval-pane.ts';
 import { BusyPane } from './panes/busy-pane.ts';
@@ -31,7 +29,6 @@ import { TerminalLink } from './terminal-link.ts';
 import { SessionFeed } from './session-feed.ts';
 import type { SessionHandle, SessionServices } from './session-handle.ts';
 import { parseSlashCommand } from './slash-commands.ts';
-import { statusLine } from './status-line.ts';
 import { switchSession, type SwitchHost } from './switch-session.ts';
 import type { ModelDirectory, TuiOptions } from './tui-options.ts';
 import type { Line } from './text/styled.ts';
@@ -216,7 +213,6 @@ class TuiApp implements SlashContext, SwitchHost {
     sendPrompt({ submit: (op) => this.submit(op), dispatch: (event) => this.dispatch(event), remember: (typed) => this.prompt.remember(typed) }, text, images);
   }
 
-
   private answer(decision: ReviewDecision): void {
     const pending = pendingApproval(this.view);
     if (pending === null) return;
@@ -292,21 +288,7 @@ class TuiApp implements SlashContext, SwitchHost {
 
   private draw(): void {
     if (this.quits.closed) return;
-    const pane = this.activePane();
-    const width = this.screen.columns;
-    const now = this.now();
-    // Until the session says how it is configured, the status line would show defaults, not the settings in force.
-    const status = this.view.status.model === '' ? { spans: [] } : statusLine(this.view.status, width, this.options.home);
-    const frame = liveFrame({
-      width,
-      height: this.screen.rows,
-      pane,
-      queued: this.view.queued.map((prompt) => promptLabel(prompt.text, prompt.images.map((image) => image.name ?? 'image'))),
-      hint: hintLine(this.view, pane.kind, this.prompt.text, this.quits.armed, now),
-      status,
-      live: (maxRows) => this.shown.transcript.live(width, maxRows, now),
-    });
-    this.screen.setLive(frame.rows, frame.cursor);
-    this.screen.render();
+    const sources = { view: this.view, pane: this.activePane(), transcript: this.shown.transcript, promptText: this.prompt.text };
+    drawFrame(this.screen, { ...sources, quitArmed: this.quits.armed, home: this.options.home, now: this.now() });
   }
 }
