@@ -36,6 +36,7 @@ export function sendPrompt(target: PromptTarget, text: string, images: readonly 
  */
 export function giveBack(prompt: SentPrompt, box: { giveBack(prompt: SentPrompt): boolean }, note: (text: string) => void): void {
   if (box.giveBack(prompt)) return note('the prompt is back in the box: change it and send it again');
-  const images = prompt.images.length === 0 ? '' : `; attach its ${prompt.images.length === 1 ? 'image' : 'images'} again to send them`;
+  const count = prompt.images.length;
+  const images = count === 0 ? '' : count === 1 ? '; attach its image again to send it' : `; attach its ${count} images again to send them`;
   note(`the prompt was not sent${prompt.text === '' ? '' : ' (Up recalls its text)'}${images}`);
 }
