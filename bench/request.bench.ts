@@ -5,7 +5,7 @@
  * parameters), the adapter's body (which items keep their ids, which reasoning goes back) and `JSON.stringify`.
  */
 import { performance } from 'node:perf_hooks';
-import { modelSettingsFor } from '../src/config/model-settings.ts';
+import { modelSettingsFor, NO_MODEL_SETTINGS } from '../src/config/model-settings.ts';
 import { PromptBuilder } from '../src/core/prompt-builder.ts';
 import { buildResponsesRequest } from '../src/model/responses/request.ts';
 import { assistantMessage, userMessage, type ResponseItem } from '../src/protocol/index.ts';
@@ -35,15 +35,6 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-const NO_SETTINGS = {
-  model_context_window: null,
-  model_reasoning_effort: null,
-  model_reasoning_summary: null,
-  model_verbosity: null,
-  model_supports_reasoning: null,
-  model_supports_verbosity: null,
-  model_supports_images: null,
-};
 
 export async function run(): Promise<BenchRow[]> {
   const items = history();
@@ -54,7 +45,7 @@ export async function run(): Promise<BenchRow[]> {
     tools: [],
     promptCacheKey: 'bench-session',
     parallelToolCalls: false,
-    modelProfile: (model) => modelSettingsFor(NO_SETTINGS, model).profile,
+    modelProfile: (model) => modelSettingsFor(NO_MODEL_SETTINGS, model).profile,
   });
   let bytes = 0;
   const once = (): number => {

@@ -2,7 +2,7 @@
 import { createAgent, type Agent } from '../core/agent.ts';
 import { BASE_INSTRUCTIONS } from '../core/base-instructions.ts';
 import type { SessionRecorder } from '../core/session-recorder.ts';
-import type { PromptHistory } from '../core/session.ts';
+import type { PromptHistory, SessionOptions } from '../core/session.ts';
 import type { AskForApproval, ResponseItem, SandboxPolicy } from '../protocol/index.ts';
 import type { SafetyServices } from '../core/approval-gate.ts';
 import { createModelClient } from '../model/create-model-client.ts';
@@ -27,6 +27,8 @@ export interface AgentSettings {
   sessionId?: string;
   recorder?: SessionRecorder;
   initialHistory?: readonly ResponseItem[];
+  /** A resumed session's compactions so far and the usage its server last reported. */
+  initialContext?: SessionOptions['initialContext'];
   promptHistory?: PromptHistory;
   userInstructions?: string | null;
   notifier?: Notifier;
@@ -57,6 +59,7 @@ export function buildAgent(settings: AgentSettings): Agent {
     sessionId: settings.sessionId,
     recorder: settings.recorder,
     initialHistory: settings.initialHistory,
+    initialContext: settings.initialContext,
     promptHistory: settings.promptHistory,
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
@@ -74,6 +77,7 @@ export interface SessionWiring {
   model: string;
   recorder: SessionRecorder;
   initialHistory: readonly ResponseItem[];
+  initialContext?: SessionOptions['initialContext'];
   approvalPolicy: AskForApproval;
   /** Default: the settings' sandbox policy. */
   sandboxPolicy?: SandboxPolicy;
@@ -104,6 +108,7 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     sessionId,
     recorder: wiring.recorder,
     initialHistory: wiring.initialHistory,
+    initialContext: wiring.initialContext,
     promptHistory: settings.saveHistory
       ? { append: (text) => appendPrompt({ home, sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
       : undefined,

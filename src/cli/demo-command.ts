@@ -56,7 +56,7 @@ export async function demoCommand(args: string[]): Promise<number> {
       shellTimeoutMs: 30_000,
       // Played as a reasoning model, so the demo's requests carry reasoning the way a real one's do: asked for
       // encrypted, handed back with every later request (and checked by the scripted server's rules).
-      modelProfile: () => ({ contextWindow: null, reasoning: { effort: 'medium', summary: 'auto' }, verbosity: null, acceptsImages: null }),
+      modelProfile: () => ({ contextWindow: null, reasoning: { effort: 'medium', summary: 'auto' }, verbosity: null, acceptsImages: null, autoCompactTokenLimit: null }),
     });
     const code = await runExec({ agent, prompt: DEMO_PROMPT, json: false, outputLastMessage: null, version: VERSION, style, io: execIo() });
     process.stderr.write(

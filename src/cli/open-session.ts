@@ -76,6 +76,7 @@ export async function openSession(request: SessionRequest): Promise<OpenedSessio
       model,
       recorder: log.writer,
       initialHistory: plan?.history ?? [],
+      initialContext: plan?.context,
       approvalPolicy: request.approvalPolicy,
       sandboxPolicy: request.sandboxPolicy,
       shellTimeoutMs: request.shellTimeoutMs,

@@ -131,7 +131,8 @@ export async function resumeLog(path: string, secrets: string[]): Promise<Resume
     throw error;
   }
   try {
-    const log = await readSessionLog(path);
+    // Nothing before the last compaction is needed to go on, however long the session was.
+    const log = await readSessionLog(path, { from: 'last_compaction' });
     for (const problem of log.problems) {
       warn(`${path}:${problem.line}: ${problem.message} (this line is left out of the resumed history)`);
     }

@@ -34,6 +34,7 @@ const NOT_FOR_PROJECTS: Readonly<Record<string, string>> = {
 
 const MODEL_KEYS = [
   'model_context_window',
+  'model_auto_compact_token_limit',
   'model_reasoning_effort',
   'model_reasoning_summary',
   'model_verbosity',

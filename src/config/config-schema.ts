@@ -69,6 +69,8 @@ export const layerSpec = table({
   project_doc_max_bytes: wholeNumber(0),
   /** Tokens the model's context holds, for "context left"; unset: the model catalogue's, else unknown. */
   model_context_window: wholeNumber(1),
+  /** Compact the context once the last reported usage reaches this many tokens; unset: 80% of the model's window. */
+  model_auto_compact_token_limit: wholeNumber(1),
   /** Sent as `reasoning.effort` to models that reason; unset: the catalogue's default for the model. */
   model_reasoning_effort: oneOf(EFFORT_SETTINGS),
   /** Sent as `reasoning.summary` to models that reason; unset: `auto` where the model writes summaries. */

@@ -66,6 +66,8 @@ export interface KeelConfig {
    * where it says nothing. They apply to whatever model the run uses. See config/model-settings.ts.
    */
   readonly model_context_window: number | null;
+  /** Compaction starts once the usage the server last reported reaches it; null: 80% of the model's window. */
+  readonly model_auto_compact_token_limit: number | null;
   /** `none`: no effort is sent. */
   readonly model_reasoning_effort: ReasoningEffort | 'none' | null;
   /** `none`: no summary is asked for. */

@@ -41,6 +41,7 @@ describe('loadConfig: defaults', () => {
       history: { persistence: 'save-all', max_bytes: 1024 * 1024 },
       project_doc_max_bytes: 32 * 1024,
       model_context_window: null,
+      model_auto_compact_token_limit: null,
       model_reasoning_effort: null,
       model_reasoning_summary: null,
       model_verbosity: null,

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeModel, modelChoices } from './model-directory.ts';
-import { modelSettingsFor, type ModelSettingsSlice } from './model-settings.ts';
+import { modelSettingsFor, NO_MODEL_SETTINGS, type ModelSettingsSlice } from './model-settings.ts';
 
-const NOTHING: ModelSettingsSlice = {
-  model_context_window: null,
-  model_reasoning_effort: null,
-  model_reasoning_summary: null,
-  model_verbosity: null,
-  model_supports_reasoning: null,
-  model_supports_verbosity: null,
-  model_supports_images: null,
-};
-const describeFor = (model: string, overrides: Partial<ModelSettingsSlice> = {}) => describeModel(modelSettingsFor({ ...NOTHING, ...overrides }, model));
+const describeFor = (model: string, overrides: Partial<ModelSettingsSlice> = {}) => describeModel(modelSettingsFor({ ...NO_MODEL_SETTINGS, ...overrides }, model));
 
 describe('the model directory', () => {
   it('lists every catalogued model with a line of facts', () => {

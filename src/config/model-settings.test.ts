@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contextWindowFor, modelSettingsFor, type ModelSettingsSlice } from './model-settings.ts';
+import { contextWindowFor, modelSettingsFor, NO_MODEL_SETTINGS, type ModelSettingsSlice } from './model-settings.ts';
 
-const NOTHING: ModelSettingsSlice = {
-  model_context_window: null,
-  model_reasoning_effort: null,
-  model_reasoning_summary: null,
-  model_verbosity: null,
-  model_supports_reasoning: null,
-  model_supports_verbosity: null,
-  model_supports_images: null,
-};
-const settings = (model: string, overrides: Partial<ModelSettingsSlice> = {}) => modelSettingsFor({ ...NOTHING, ...overrides }, model);
+const settings = (model: string, overrides: Partial<ModelSettingsSlice> = {}) => modelSettingsFor({ ...NO_MODEL_SETTINGS, ...overrides }, model);
 
 describe('model settings', () => {
   it('gives a reasoning model its catalogued default effort and summaries', () => {
@@ -19,6 +10,7 @@ describe('model settings', () => {
       reasoning: { effort: 'medium', summary: 'auto' },
       verbosity: null,
       acceptsImages: true,
+      autoCompactTokenLimit: 217_600,
     });
     // gpt-oss writes no summaries: none is asked for.
     expect(settings('gpt-oss:20b').profile.reasoning).toEqual({ effort: 'medium' });
@@ -35,10 +27,17 @@ describe('model settings', () => {
     expect(result.notes).toEqual(['gpt-5-codex takes reasoning effort "low", "medium", "high"; "minimal" is sent as configured and the server may refuse it']);
   });
 
+  it('compacts at 80% of the model\u2019s window unless model_auto_compact_token_limit says otherwise', () => {
+    expect(settings('gpt-4o-mini').profile.autoCompactTokenLimit).toBe(102_400);
+    expect(settings('gpt-4o-mini', { model_context_window: 10_000 }).profile.autoCompactTokenLimit).toBe(8000);
+    expect(settings('gpt-4o-mini', { model_auto_compact_token_limit: 50_000 }).profile.autoCompactTokenLimit).toBe(50_000);
+    expect(settings('my-finetune', { model_auto_compact_token_limit: 6000 }).profile.autoCompactTokenLimit).toBe(6000);
+  });
+
   it('gives an unknown model safe defaults: no reasoning, no verbosity, no window', () => {
     const result = settings('my-finetune');
     expect(result.family).toBeNull();
-    expect(result.profile).toEqual({ contextWindow: null, reasoning: null, verbosity: null, acceptsImages: null });
+    expect(result.profile).toEqual({ contextWindow: null, reasoning: null, verbosity: null, acceptsImages: null, autoCompactTokenLimit: null });
     expect(result.notes).toEqual([]);
   });
 

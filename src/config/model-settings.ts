@@ -13,6 +13,7 @@ import type { KeelConfig } from './keel-config.ts';
 export type ModelSettingsSlice = Pick<
   KeelConfig,
   | 'model_context_window'
+  | 'model_auto_compact_token_limit'
   | 'model_reasoning_effort'
   | 'model_reasoning_summary'
   | 'model_verbosity'
@@ -20,6 +21,18 @@ export type ModelSettingsSlice = Pick<
   | 'model_supports_verbosity'
   | 'model_supports_images'
 >;
+
+/** A config that says nothing about models: every fact comes from the catalogue. */
+export const NO_MODEL_SETTINGS: ModelSettingsSlice = {
+  model_context_window: null,
+  model_auto_compact_token_limit: null,
+  model_reasoning_effort: null,
+  model_reasoning_summary: null,
+  model_verbosity: null,
+  model_supports_reasoning: null,
+  model_supports_verbosity: null,
+  model_supports_images: null,
+};
 
 export interface ModelSettings {
   model: string;
@@ -32,6 +45,8 @@ export interface ModelSettings {
 
 /** Share of the window a front end reports as usable: the rest is headroom for the answer and for estimates' error. */
 const USABLE_WINDOW_PERCENT = 95;
+/** Share of the window at which the context is compacted by default: room is left for the summary request itself. */
+const AUTO_COMPACT_PERCENT = 80;
 
 export function modelSettingsFor(config: ModelSettingsSlice, model: string): ModelSettings {
   const family = findModelFamily(model);
@@ -42,6 +57,7 @@ export function modelSettingsFor(config: ModelSettingsSlice, model: string): Mod
     reasoning: reasoningFor(config, model, family, notes),
     verbosity: verbosityFor(config, model, family, notes),
     acceptsImages: config.model_supports_images ?? family?.images ?? null,
+    autoCompactTokenLimit: config.model_auto_compact_token_limit ?? (window === null ? null : Math.floor((window * AUTO_COMPACT_PERCENT) / 100)),
   };
   return { model, family, profile, notes };
 }

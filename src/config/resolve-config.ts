@@ -57,6 +57,7 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
     model_context_window: merged.model_context_window ?? null,
+    model_auto_compact_token_limit: merged.model_auto_compact_token_limit ?? null,
     model_reasoning_effort: merged.model_reasoning_effort ?? null,
     model_reasoning_summary: merged.model_reasoning_summary ?? null,
     model_verbosity: merged.model_verbosity ?? null,

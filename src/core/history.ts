@@ -48,6 +48,12 @@ export class ConversationHistory {
     this.list.push(item);
   }
 
+  /** Replaces the whole history (a compaction); the items are recorded in order, as a resume would. */
+  replaceAll(items: readonly ResponseItem[]): void {
+    this.list.splice(0, this.list.length);
+    for (const item of items) this.record(item);
+  }
+
   /** Call ids issued by the model that have no output yet, in the order they were issued. */
   openCalls(): ToolCallItem[] {
     const answered = new Set<string>();

@@ -37,30 +37,49 @@ export type TurnOutcome =
   | { type: 'failed'; error: ModelError }
   | { type: 'aborted' };
 
+type CompletedSample = { type: 'completed'; toolCalls: number; lastAgentMessage: string | null; endTurn: boolean | null; usage: TokenUsage | null };
+
 type SampleOutcome =
-  | { type: 'completed'; toolCalls: number; lastAgentMessage: string | null; endTurn: boolean | null; usage: TokenUsage | null }
+  | CompletedSample
   | { type: 'failed'; error: ModelError; toolCalls: number }
   | { type: 'aborted' };
 
 export async function runTurn(deps: TurnDeps, context: TurnContext, signal: AbortSignal): Promise<TurnOutcome> {
-  for (let attempt = 1; ; attempt++) {
+  const outcome = await withRetries<CompletedSample>(deps, signal, async () => {
     for (const synthetic of deps.history.normalize()) deps.recorder.recordItem(synthetic);
     // The log must describe what is about to be sent before it is sent.
     await deps.recorder.flush();
     const { prompt, sent } = deps.prompts.build(context.model, deps.history.items);
-    const outcome = await sample(deps, prompt, sent, context, signal);
+    return sample(deps, prompt, sent, context, signal);
+  });
+  return outcome.type === 'failed' ? { type: 'failed', error: outcome.error } : outcome;
+}
+
+export type Attempt<T> = T | { type: 'failed'; error: ModelError } | { type: 'aborted' };
+
+/**
+ * Sends a request until it succeeds, fails in a way sending it again cannot help, or runs out of retries; each
+ * retry is announced (`stream_error`) and waited for, and an interrupt ends the wait at once.
+ */
+export async function withRetries<T extends { type: 'completed' }>(
+  deps: Pick<TurnDeps, 'retry' | 'emit'>,
+  signal: AbortSignal,
+  attempt: () => Promise<Attempt<T>>,
+): Promise<Attempt<T>> {
+  for (let number = 1; ; number++) {
+    const outcome = await attempt();
     if (signal.aborted || outcome.type === 'aborted') return { type: 'aborted' };
-    if (outcome.type === 'completed') return outcome;
+    if (outcome.type !== 'failed') return outcome;
     const { error } = outcome;
-    if (!isRetryable(error.kind) || attempt > deps.retry.maxRetries) return { type: 'failed', error };
-    const delayMs = retryDelayMs(error, attempt, deps.retry.random);
+    if (!isRetryable(error.kind) || number > deps.retry.maxRetries) return outcome;
+    const delayMs = retryDelayMs(error, number, deps.retry.random);
     deps.emit({
       type: 'stream_error',
       kind: error.kind,
-      attempt,
+      attempt: number,
       max_attempts: deps.retry.maxRetries,
       delay_ms: delayMs,
-      message: `retrying ${attempt}/${deps.retry.maxRetries} in ${formatDelay(delayMs)}: ${error.message}`,
+      message: `retrying ${number}/${deps.retry.maxRetries} in ${formatDelay(delayMs)}: ${error.message}`,
     });
     if (!(await abortableDelay(delayMs, signal))) return { type: 'aborted' };
   }

@@ -34,24 +34,47 @@ export class PromptBuilder {
   constructor(private readonly options: PromptOptions) {}
 
   build(model: string, history: readonly ResponseItem[]): BuiltPrompt {
+    return this.assemble(this.base(model, this.options.tools), history);
+  }
+
+  /**
+   * A request for a summary of `items` (compaction): no tools, so the model can only answer in words. It continues
+   * the chain like any request unless `standalone`: then it carries `items` alone, without item ids, stored
+   * nowhere (a cut-down copy of the history that the server has never seen in that form). Either way it does not
+   * move the chain on: the compacted history starts a new one.
+   */
+  summary(model: string, items: readonly ResponseItem[], standalone: boolean): Prompt {
+    const base = this.base(model, []);
+    if (!standalone) return this.assemble(base, items).prompt;
+    return { ...base, input: items.map(withoutId), store: false };
+  }
+
+  /** The facts of the model and the session every request carries. */
+  get fixedParts(): { instructions: string; tools: readonly ToolSpec[] } {
+    return { instructions: this.options.instructions, tools: this.options.tools };
+  }
+
+  private base(model: string, tools: ToolSpec[]): Omit<Prompt, 'input' | 'store'> {
     const profile = this.options.modelProfile(model);
-    const base = {
+    return {
       model,
       instructions: this.options.instructions,
-      tools: this.options.tools,
+      tools,
       parallelToolCalls: this.options.parallelToolCalls,
       promptCacheKey: this.options.promptCacheKey,
       ...(profile.reasoning === null ? {} : { reasoning: profile.reasoning }),
       ...(profile.verbosity === null ? {} : { verbosity: profile.verbosity }),
     };
+  }
+
+  private assemble(base: Omit<Prompt, 'input' | 'store'>, history: readonly ResponseItem[]): BuiltPrompt {
     if (!this.options.stateful || this.previousResponseId === null) {
       return { prompt: { ...base, input: [...history], store: this.options.stateful }, sent: history };
     }
     const sent = history.filter((item) => !this.held.has(item));
     // Item ids name server-side items; these were never stored, so they go without ids.
-    const input = sent.map((item) => ('id' in item && item.id !== undefined ? { ...item, id: undefined } : item));
     return {
-      prompt: { ...base, input: input as ResponseItem[], store: true, previousResponseId: this.previousResponseId },
+      prompt: { ...base, input: sent.map(withoutId), store: true, previousResponseId: this.previousResponseId },
       sent,
     };
   }
@@ -73,4 +96,8 @@ export class PromptBuilder {
     this.held = new WeakSet();
     this.previousResponseId = null;
   }
+}
+
+function withoutId(item: ResponseItem): ResponseItem {
+  return 'id' in item && item.id !== undefined ? ({ ...item, id: undefined } as ResponseItem) : item;
 }

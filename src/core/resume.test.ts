@@ -67,6 +67,33 @@ describe('the resume plan', () => {
     expect(plan.replay.filter((event) => event.type === 'turn_aborted')).toHaveLength(1);
   });
 
+  it('read from a compaction, knows it begins inside a task and takes the usage reported since', () => {
+    const usage = (total: number): EventMsg => ({
+      type: 'token_count',
+      info: {
+        total_token_usage: { input_tokens: total, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: total },
+        last_token_usage: { input_tokens: total, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: total },
+        model_context_window: null,
+      },
+    });
+    const compacted: EventMsg = { type: 'context_compacted', reason: 'auto', tokens_before: 9000, tokens_after: 800, compactions: 3 };
+    const killed = planResume({
+      items: [userMessage('go'), call('after')],
+      events: logged([usage(9000), compacted]),
+      compaction: { ts: '2026-12-02T00:00:00Z', number: 3, line: null },
+      eventsFrom: 'last_compaction',
+    });
+    // Killed after the compaction, inside the task that compacted: cut off, and no usage since the compaction.
+    expect(killed).toMatchObject({ cutOff: true, replayFromCompaction: true, context: { compactions: 3, lastReportedTokens: null } });
+    const later = planResume({
+      items: [userMessage('go'), assistantMessage('done')],
+      events: logged([compacted, usage(1200), { type: 'task_complete', last_agent_message: 'done' }]),
+      compaction: { ts: '2026-12-02T00:00:00Z', number: 3, line: null },
+      eventsFrom: 'last_compaction',
+    });
+    expect(later).toMatchObject({ cutOff: false, context: { compactions: 3, lastReportedTokens: 1200 } });
+  });
+
   it('shows one header and no approval questions from long ago', () => {
     const plan = planResume({
       items: [userMessage('go'), assistantMessage('done')],

@@ -25,16 +25,40 @@ export interface ResumePlan {
    * are not questions any more), and a task that was cut off closed by a `turn_aborted`, as the answers close its calls.
    */
   replay: EventMsg[];
+  /** Whether `replay` begins at the session's last compaction (what came before it is not shown). */
+  replayFromCompaction: boolean;
+  /** What the engine is told about its context: compactions so far, and the usage the server last reported since the last one. */
+  context: { compactions: number; lastReportedTokens: number | null };
 }
 
-export function planResume(log: Pick<SessionLog, 'items' | 'events'>): ResumePlan {
+export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<Pick<SessionLog, 'compaction' | 'eventsFrom'>>): ResumePlan {
   const events = log.events.map((logged) => logged.event);
   const answers = outputsForOpenCalls(log.items, startedButUnfinished(events));
   const history = [...log.items, ...answers];
   const replay = transcriptOf(events);
-  const cutOff = endsInsideTask(replay);
+  const replayFromCompaction = log.eventsFrom === 'last_compaction';
+  // Read from a compaction, the events begin inside the task that compacted.
+  const cutOff = endsInsideTask(replay, replayFromCompaction);
   if (cutOff) replay.push({ type: 'turn_aborted', reason: 'interrupted' });
-  return { answers, history, midTask: endsMidTask(history), cutOff, replay };
+  return {
+    answers,
+    history,
+    midTask: endsMidTask(history),
+    cutOff,
+    replay,
+    replayFromCompaction,
+    context: { compactions: log.compaction?.number ?? 0, lastReportedTokens: lastReportedTokens(events) },
+  };
+}
+
+/** The total of the last `token_count` after the last compaction: the usage a compacted history has not reset. */
+function lastReportedTokens(events: readonly EventMsg[]): number | null {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const event = events[index]!;
+    if (event.type === 'context_compacted') return null;
+    if (event.type === 'token_count' && event.info !== null) return event.info.last_token_usage.total_tokens;
+  }
+  return null;
 }
 
 /**
@@ -83,8 +107,8 @@ function transcriptOf(events: readonly EventMsg[]): EventMsg[] {
   return shown;
 }
 
-function endsInsideTask(events: readonly EventMsg[]): boolean {
-  let running = false;
+function endsInsideTask(events: readonly EventMsg[], startsInside: boolean): boolean {
+  let running = startsInside;
   for (const event of events) {
     if (event.type === 'task_started') running = true;
     else if (event.type === 'task_complete' || event.type === 'turn_aborted' || event.type === 'session_configured') running = false;

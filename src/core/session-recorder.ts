@@ -8,10 +8,19 @@
  * Neither may throw: a recorder that cannot write reports it through its own channel.
  */
 import type { EventMsg, ResponseItem } from '../protocol/index.ts';
+import type { NewCompaction } from '../store/index.ts';
+
+/** A compaction as the log keeps it: the whole history that replaces everything recorded before. */
+export type CompactionRecord = NewCompaction;
 
 export interface SessionRecorder {
   recordItem(item: ResponseItem): void;
   recordEvent(msg: EventMsg): void;
+  /**
+   * The history was replaced: a reader rebuilds it from this record on, in one piece (a log cut anywhere holds the
+   * old history or the new one, never a mix).
+   */
+  recordCompaction(compaction: CompactionRecord): void;
   flush(): Promise<void>;
   /** The log's path, shown to the user; null when nothing is recorded. */
   readonly path: string | null;
@@ -20,6 +29,7 @@ export interface SessionRecorder {
 export const nullRecorder: SessionRecorder = {
   recordItem() {},
   recordEvent() {},
+  recordCompaction() {},
   flush: () => Promise.resolve(),
   path: null,
 };

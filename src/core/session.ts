@@ -3,7 +3,7 @@
  * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
-import { userMessage, type Event, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
+import { userMessage, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
 import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
@@ -11,7 +11,10 @@ import { ToolRegistry } from '../tools/tool-registry.ts';
 import { EventStream } from '../util/event-stream.ts';
 import { environmentContext } from './base-instructions.ts';
 import { ConversationHistory } from './history.ts';
-import { runTurn, type TurnDeps } from './model-turn.ts';
+import { runTurn, type TurnDeps, type TurnOutcome } from './model-turn.ts';
+import { compactContext, stillTooBig, type CompactionOutcome } from './compact-context.ts';
+import { hasModelWork } from './compaction.ts';
+import { formatTokens } from '../util/format-tokens.ts';
 import { PromptBuilder } from './prompt-builder.ts';
 import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import type { Notifier } from './notify-hook.ts';
@@ -35,6 +38,8 @@ export interface SessionOptions {
   recorder?: SessionRecorder;
   /** History to continue (a resumed session). */
   initialHistory?: readonly ResponseItem[];
+  /** What a resumed session's log says about its context: compactions so far and the usage last reported. */
+  initialContext?: { compactions: number; lastReportedTokens: number | null };
   /** Where `add_to_history` puts submitted prompts (the prompt history file); absent: nothing is kept. */
   promptHistory?: PromptHistory;
   /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
@@ -53,6 +58,9 @@ export interface SessionOptions {
   safety?: SafetyServices;
 }
 
+/** How much of the limit a history must grow by after a compaction before the next automatic one. */
+const AUTO_COMPACT_REGROWTH = 0.1;
+
 export interface PromptHistory {
   /** Appends one prompt. May reject; the session turns a failure into a warning. */
   append(text: string): Promise<void>;
@@ -66,7 +74,12 @@ interface RunningTask {
   pending: MessageInput[];
   /** Environment messages about context changed while the task runs (approvals, sandbox, cwd), sent the same way. */
   contextNotes: ResponseItem[];
+  /** A `compact` op that arrived while the task runs: done before its next request. Null: none asked. */
+  compactRequest: { instruction: string | null } | null;
 }
+
+/** How a task begins: with the person's input, on the history as it stands, or by compacting it. */
+type TaskStart = { type: 'input'; items: MessageInput } | { type: 'continue' } | { type: 'compact'; instruction: string | null };
 
 type MessageInput = readonly UserInput[];
 
@@ -81,12 +94,23 @@ export class Session {
   /** Approval requests waiting for an answer, by call id. */
   private readonly pendingApprovals = new Map<string, (decision: ReviewDecision) => void>();
   private running: RunningTask | null = null;
+  /** Compactions over the session's whole life. */
+  private compactions: number;
+  /** Total tokens of the last response the server reported usage for; null: none since the last compaction. */
+  private lastReportedTokens: number | null;
+  /**
+   * The estimated size of the last compacted history. Auto compaction waits until the reported usage has grown
+   * past it by a margin, so a history that stays big after compacting is not compacted before every request.
+   */
+  private compactedFloor = 0;
   private readonly ops = new EventStream<Submission>();
   private closed = false;
 
   constructor(private readonly options: SessionOptions) {
     this.context = options.context;
     this.history = new ConversationHistory(options.initialHistory ?? []);
+    this.compactions = options.initialContext?.compactions ?? 0;
+    this.lastReportedTokens = options.initialContext?.lastReportedTokens ?? null;
     this.recorder = options.recorder ?? nullRecorder;
     const registry = new ToolRegistry(options.tools);
     const modelProfile = options.modelProfile ?? (() => UNKNOWN_MODEL_PROFILE);
@@ -142,8 +166,21 @@ export class Session {
       case 'user_turn':
         return this.userTurn(id, op);
       case 'continue_task':
-        if (!this.running) this.startTask(id, null);
+        if (!this.running) this.startTask(id, { type: 'continue' });
         return;
+      case 'compact': {
+        const instruction = op.instruction ?? null;
+        if (this.running) {
+          this.running.compactRequest = { instruction };
+          return;
+        }
+        if (!hasModelWork(this.history.items)) {
+          this.emit(id, { type: 'warning', message: 'nothing to compact yet: the model has not answered anything in this session' });
+          return;
+        }
+        this.startTask(id, { type: 'compact', instruction });
+        return;
+      }
       case 'interrupt':
         return this.interrupt();
       case 'override_turn_context':
@@ -209,14 +246,20 @@ export class Session {
       this.running.pending.push(op.items);
       return;
     }
-    this.startTask(id, op.items);
+    this.startTask(id, { type: 'input', items: op.items });
   }
 
-  /** `items` null: a task on the history as it stands (a resumed session going on where it stopped). */
-  private startTask(id: string, items: MessageInput | null): void {
-    const task: RunningTask = { subId: id, controller: new AbortController(), done: Promise.resolve(), pending: [], contextNotes: [] };
+  private startTask(id: string, start: TaskStart): void {
+    const task: RunningTask = {
+      subId: id,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      pending: [],
+      contextNotes: [],
+      compactRequest: start.type === 'compact' ? { instruction: start.instruction } : null,
+    };
     this.running = task;
-    task.done = this.runTask(task, items).finally(() => this.finish(task));
+    task.done = this.runTask(task, start).finally(() => this.finish(task));
   }
 
   private async interrupt(): Promise<void> {
@@ -226,7 +269,7 @@ export class Session {
     await task.done;
   }
 
-  private async runTask(task: RunningTask, items: MessageInput | null): Promise<void> {
+  private async runTask(task: RunningTask, start: TaskStart): Promise<void> {
     const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
     const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
@@ -237,13 +280,38 @@ export class Session {
       this.recordItem(this.environmentMessage());
     }
     const inputs: string[] = [];
-    if (items !== null) inputs.push(this.addUserInput(items, emit));
+    if (start.type === 'input') inputs.push(this.addUserInput(start.items, emit));
     let lastAgentMessage: string | null = null;
     let aborted = false;
+    let compactOnly = start.type === 'compact';
     for (;;) {
       for (const note of task.contextNotes.splice(0)) this.recordItem(note);
       for (const queued of task.pending.splice(0)) inputs.push(this.addUserInput(queued, emit));
-      const outcome = await runTurn(deps, this.context, signal);
+      const asked = task.compactRequest;
+      task.compactRequest = null;
+      const reason = asked !== null ? 'manual' : this.passedAutoLimit() ? 'auto' : null;
+      if (reason !== null) {
+        const compacted = await this.compact(deps, reason, asked?.instruction ?? null, signal);
+        if (compacted.type === 'aborted') {
+          aborted = true;
+          break;
+        }
+        if (compacted.type === 'failed') {
+          if (compactOnly) {
+            emit({ type: 'error', message: `could not compact the conversation: ${compacted.error.message}`, kind: compacted.error.kind });
+            break;
+          }
+          // The request may still fit (the limit leaves room); if it does not, the overflow path compacts again.
+          emit({ type: 'warning', message: `could not compact the conversation (${compacted.error.message}); going on with it as it is` });
+        }
+        // A task begun only to compact ends here, unless input came while it ran: then it goes on with that.
+        if (compactOnly) {
+          if (task.pending.length === 0) break;
+          compactOnly = false;
+          continue;
+        }
+      }
+      const outcome = await this.requestFitting(deps, signal);
       if (outcome.type === 'aborted') {
         aborted = true;
         break;
@@ -252,6 +320,7 @@ export class Session {
         emit({ type: 'error', message: outcome.error.message, kind: outcome.error.kind });
         break;
       }
+      if (outcome.usage) this.lastReportedTokens = outcome.usage.total_tokens;
       lastAgentMessage = outcome.lastAgentMessage ?? lastAgentMessage;
       const more = outcome.toolCalls > 0 || outcome.endTurn === false || task.pending.length > 0;
       if (more) continue;
@@ -276,8 +345,69 @@ export class Session {
     // No await between the last look at pending input and the task's end: input arriving now starts a new task.
     this.finish(task);
     emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
-    this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });
+    // A task that only compacted did nothing the person is waiting to hear about.
+    if (!compactOnly) this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });
     await this.recorder.flush();
+  }
+
+  /**
+   * One turn; when the server says the request does not fit its context window, the conversation is compacted
+   * once and the turn sent again. Still too big after that: an error that says which part is too big.
+   */
+  private async requestFitting(deps: TurnDeps, signal: AbortSignal): Promise<TurnOutcome> {
+    const outcome = await runTurn(deps, this.context, signal);
+    if (outcome.type !== 'failed' || outcome.error.kind !== 'context_window_exceeded') return outcome;
+    const compacted = await this.compact(deps, 'overflow', null, signal);
+    if (compacted.type === 'aborted') return compacted;
+    if (compacted.type === 'nothing_to_compact') {
+      return { type: 'failed', error: stillTooBig(this.history.items, this.turnDeps.prompts, this.context.model, outcome.error.message, false) };
+    }
+    if (compacted.type === 'failed') return compacted;
+    const retried = await runTurn(deps, this.context, signal);
+    if (retried.type !== 'failed' || retried.error.kind !== 'context_window_exceeded') return retried;
+    return { type: 'failed', error: stillTooBig(this.history.items, this.turnDeps.prompts, this.context.model, retried.error.message, true) };
+  }
+
+  private async compact(deps: TurnDeps, reason: CompactionReason, instruction: string | null, signal: AbortSignal): Promise<CompactionOutcome> {
+    const outcome = await compactContext(
+      deps,
+      {
+        reason,
+        model: this.context.model,
+        instruction,
+        projectInstructions: this.options.userInstructions ? userMessage(this.options.userInstructions) : null,
+        environment: this.environmentMessage(),
+        previous: this.compactions,
+        lastReported: this.lastReportedTokens,
+      },
+      signal,
+    );
+    if (outcome.type === 'nothing_to_compact' && reason === 'manual') {
+      deps.emit({ type: 'warning', message: 'nothing to compact yet: the model has not answered anything in this session' });
+    }
+    if (outcome.type === 'compacted') {
+      this.compactions = outcome.number;
+      this.lastReportedTokens = null;
+      this.compactedFloor = outcome.tokensAfter;
+      const limit = this.modelProfile(this.context.model).autoCompactTokenLimit;
+      if (limit !== null && outcome.tokensAfter >= limit) {
+        deps.emit({
+          type: 'warning',
+          message:
+            `the compacted conversation (about ${formatTokens(outcome.tokensAfter)} tokens) is still above the ` +
+            `auto-compaction limit (${formatTokens(limit)}, model_auto_compact_token_limit); keel compacts again only once it has grown`,
+        });
+      }
+    }
+    return outcome;
+  }
+
+  /** Whether the usage the server last reported passed the model's auto-compaction limit (and grew since the last compaction). */
+  private passedAutoLimit(): boolean {
+    const limit = this.modelProfile(this.context.model).autoCompactTokenLimit;
+    const used = this.lastReportedTokens;
+    if (limit === null || used === null || used < limit) return false;
+    return used - this.compactedFloor >= Math.max(1, Math.floor(limit * AUTO_COMPACT_REGROWTH));
   }
 
   /**
@@ -311,7 +441,7 @@ export class Session {
     return text;
   }
 
-  private environmentMessage(): ResponseItem {
+  private environmentMessage(): MessageItem {
     const sandbox = this.context.sandboxPolicy.type;
     return userMessage(
       environmentContext({

@@ -14,7 +14,12 @@ export interface ModelProfile {
   verbosity: Verbosity | null;
   /** false: known not to take images; null: unknown, so images are sent and the server decides. */
   acceptsImages: boolean | null;
+  /**
+   * Compact the context before the next request once the usage the server last reported reaches this many tokens;
+   * null: never on usage (only when a request does not fit).
+   */
+  autoCompactTokenLimit: number | null;
 }
 
 /** A model nothing is known about: nothing optional is sent. */
-export const UNKNOWN_MODEL_PROFILE: ModelProfile = { contextWindow: null, reasoning: null, verbosity: null, acceptsImages: null };
+export const UNKNOWN_MODEL_PROFILE: ModelProfile = { contextWindow: null, reasoning: null, verbosity: null, acceptsImages: null, autoCompactTokenLimit: null };

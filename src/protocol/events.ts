@@ -8,6 +8,8 @@
  * 3. Every `*_begin` gets exactly one `*_end` with the same `call_id`, also when interrupted, before the task ends.
  * 4. Deltas of an item come before the item's final event (`agent_message`, `agent_reasoning`), which has the whole text.
  * 5. An approval request blocks only its own call; `interrupt` answers every open request as abort.
+ * 6. A `compaction_started` is followed by its `context_compacted` (after the summary request's `token_count`), a
+ *    `warning`, an `error` or `turn_aborted`, with only retries in between: the summary is never shown as a message.
  */
 import * as z from 'zod/mini';
 import { AskForApproval, SandboxPolicy } from './policy.ts';
@@ -44,6 +46,9 @@ export const ModelErrorKind = z.enum([
 export type ModelErrorKind = z.infer<typeof ModelErrorKind>;
 
 const callId = z.string();
+
+export const CompactionReason = z.enum(['auto', 'overflow', 'manual']);
+export type CompactionReason = z.infer<typeof CompactionReason>;
 
 export const EventMsg = z.discriminatedUnion('type', [
   z.object({
@@ -137,6 +142,21 @@ export const EventMsg = z.discriminatedUnion('type', [
     attempt: z.number(),
     max_attempts: z.number(),
     delay_ms: z.number(),
+  }),
+  /**
+   * The history is about to be summarized (`auto`: the last reported usage passed the limit; `overflow`: the server
+   * said the request does not fit; `manual`: the `compact` op). Followed by `context_compacted`, or by a `warning`
+   * or `error` saying why the history stays as it was, or by the task's `turn_aborted`.
+   */
+  z.object({ type: z.literal('compaction_started'), reason: CompactionReason }),
+  /** The history was replaced by its summary. Token counts are the server's figure before and keel's estimate after. */
+  z.object({
+    type: z.literal('context_compacted'),
+    reason: CompactionReason,
+    tokens_before: z.number(),
+    tokens_after: z.number(),
+    /** Compactions over the session's whole life, this one included. */
+    compactions: z.number(),
   }),
   z.object({ type: z.literal('warning'), message: z.string() }),
   /** Fatal for the current request; the task then ends (`task_complete`) and the session stays usable. */

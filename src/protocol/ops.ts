@@ -41,6 +41,12 @@ export const Op = z.discriminatedUnion('type', [
   /** Answers the `apply_patch_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('patch_approval'), id: z.string(), decision: ReviewDecision }),
   z.extend(TurnContextOverrides, { type: z.literal('override_turn_context') }),
+  /**
+   * Compacts the conversation: the model summarizes it and the summary replaces the history (see
+   * core/compaction.ts). Idle, it runs as a task of its own; while a task runs, it happens before that task's next
+   * model request. `instruction` adds to what the summary must keep (`/compact keep the API notes`).
+   */
+  z.object({ type: z.literal('compact'), instruction: z.optional(z.string()) }),
   /** Saves a submitted prompt to the prompt history file (recall is served by the front end from that file). */
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */

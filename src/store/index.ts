@@ -2,7 +2,7 @@
 export { keelHome, sessionsRoot, sessionLogPath, parseSessionFileName, lockPathFor, isSessionId } from './session-paths.ts';
 export type { SessionFileName } from './session-paths.ts';
 export { FORMAT_VERSION, keepsEvent } from './session-record.ts';
-export type { EndReason, GitInfo, NewSessionMeta, SessionMetaRecord, SessionRecord, SessionSource } from './session-record.ts';
+export type { EndReason, GitInfo, NewCompaction, NewSessionMeta, SessionMetaRecord, SessionRecord, SessionSource } from './session-record.ts';
 export { SessionLogWriter } from './session-log-writer.ts';
 export type { SessionLogWriterOptions } from './session-log-writer.ts';
 export { readSessionLog, parseSessionLog } from './session-log-reader.ts';

@@ -113,7 +113,7 @@ describe('readSessionLog', () => {
   it('reads a log whose version is older than the newest it knows', async () => {
     const path = await writtenLog();
     // This keel's format (1) read by a keel that knows version 2: older versions stay readable.
-    const log = parseSessionLog(readFileSync(path), path, 2);
+    const log = parseSessionLog(readFileSync(path), path, { supported: 2 });
     expect(log.items).toHaveLength(4);
     expect(log.problems).toEqual([]);
   });

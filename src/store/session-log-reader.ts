@@ -6,6 +6,12 @@
  * a crash and only flagged (`tornTail`). Every other line that cannot be used is skipped and reported in `problems`
  * with its 1-based line number, never dropped in silence. A file that is not a session log, or is in a newer
  * format, is refused with a `StoreError`.
+ *
+ * Compactions: a `compacted` record replaces the history read so far. A resume needs nothing before the last one,
+ * so `from: 'last_compaction'` finds it by scanning line starts from the end and parses only from there (the
+ * header, that record and what follows): resuming a long session costs what its last stretch costs. Its events
+ * then begin inside the task that compacted (a compaction always happens in a task), and damage before the
+ * record is not looked at.
  */
 import { readFile } from 'node:fs/promises';
 import type { EventMsg, ResponseItem } from '../protocol/index.ts';
@@ -36,8 +42,14 @@ export interface LogProblem {
 
 export interface SessionLog {
   meta: SessionMetaRecord;
+  /** The history: the last compaction's replacement history and every item after it (or all items, if none). */
   items: ResponseItem[];
+  /** The kept events, from the start or, read from the last compaction, from there on. */
   events: LoggedEvent[];
+  /** The last compaction read; null when the log has none (or none was read). */
+  compaction: LoggedCompaction | null;
+  /** Where `events` begin: the start of the session, or its last compaction (inside a task). */
+  eventsFrom: 'start' | 'last_compaction';
   /** Tasks started over the session's whole life. */
   turns: number;
   /** How the last run ended; null when it did not end cleanly or was resumed after its end. */
@@ -47,39 +59,81 @@ export interface SessionLog {
   problems: LogProblem[];
 }
 
-export async function readSessionLog(path: string): Promise<SessionLog> {
+export interface LoggedCompaction {
+  ts: string;
+  /** Compactions over the session's life, this one included. */
+  number: number;
+  turn?: number;
+  /** 1-based line of the record; null when the reader did not count the lines before it. */
+  line: number | null;
+}
+
+export interface ReadOptions {
+  /** `last_compaction`: skip everything before the last compaction (a resume). Default `start`. */
+  from?: 'start' | 'last_compaction';
+  /** The newest format version understood (tests lower or raise it to check the version rules). */
+  supported?: number;
+}
+
+export async function readSessionLog(path: string, options: ReadOptions = {}): Promise<SessionLog> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (cause) {
     throw ioError(path, 'read the session log', cause);
   }
-  return parseSessionLog(bytes, path);
+  return parseSessionLog(bytes, path, options);
 }
 
 const NEWLINE = 0x0a;
 /** Damaged lines are quoted in problems; a megabyte of garbage must not be. */
 const MAX_QUOTED = 80;
 
-/**
- * The reader over bytes already in memory. `supported` is the newest format version understood (tests lower or
- * raise it to check the version rules).
- */
-export function parseSessionLog(bytes: Buffer, path: string, supported = FORMAT_VERSION): SessionLog {
+/** The reader over bytes already in memory. */
+export function parseSessionLog(bytes: Buffer, path: string, options: ReadOptions = {}): SessionLog {
   // One pass over the buffer, decoding each line on its own: no whole-file string, no string building per line.
   const firstEnd = bytes.indexOf(NEWLINE);
   const headerText = bytes.toString('utf8', 0, firstEnd < 0 ? bytes.length : firstEnd);
-  const meta = parseHeaderLine(headerText, path, supported);
-  const log: SessionLog = { meta, items: [], events: [], turns: 0, ended: null, resumedCount: 0, tornTail: false, problems: [] };
+  const meta = parseHeaderLine(headerText, path, options.supported ?? FORMAT_VERSION);
+  const log: SessionLog = {
+    meta,
+    items: [],
+    events: [],
+    compaction: null,
+    eventsFrom: 'start',
+    turns: 0,
+    ended: null,
+    resumedCount: 0,
+    tornTail: false,
+    problems: [],
+  };
+  const bodyStart = firstEnd < 0 ? bytes.length : firstEnd + 1;
+  let from = bodyStart;
+  // Line numbers are counted only when something needs one (a problem, a compaction's place), from a known point.
+  let counted = { offset: bodyStart, line: 2 };
+  if (options.from === 'last_compaction') {
+    const last = findLastCompaction(bytes, bodyStart);
+    if (last !== null) {
+      from = last;
+      log.eventsFrom = 'last_compaction';
+      counted = { offset: last, line: Number.NaN };
+    }
+  }
+  const lineAt = (offset: number): number => {
+    if (Number.isNaN(counted.line)) return Number.NaN;
+    let line = counted.line;
+    for (let at = bytes.indexOf(NEWLINE, counted.offset); at >= 0 && at < offset; at = bytes.indexOf(NEWLINE, at + 1)) line++;
+    counted = { offset, line };
+    return line;
+  };
   let tasksSeen = 0;
-  let lineNumber = 1;
-  for (let start = firstEnd < 0 ? bytes.length : firstEnd + 1; start < bytes.length; ) {
-    lineNumber += 1;
+  for (let start = from; start < bytes.length; ) {
+    const lineStart = start;
     const newline = bytes.indexOf(NEWLINE, start);
     const end = newline < 0 ? bytes.length : newline;
     const text = bytes.toString('utf8', start, end);
     start = end + 1;
-    const problem = (message: string): void => void log.problems.push({ line: lineNumber, message });
+    const problem = (message: string): void => void log.problems.push({ line: lineNumber(lineStart), message });
     if (text.length === 0) {
       problem('empty line');
       continue;
@@ -103,6 +157,16 @@ export function parseSessionLog(bytes: Buffer, path: string, supported = FORMAT_
       case 'item':
         log.items.push(record.item);
         break;
+      case 'compacted': {
+        log.items = [...record.replacement_history];
+        const line = lineAt(lineStart);
+        log.compaction = { ts: record.ts, number: record.number, line: Number.isNaN(line) ? null : line };
+        if (record.turn !== undefined) {
+          log.compaction.turn = record.turn;
+          log.turns = Math.max(log.turns, record.turn);
+        }
+        break;
+      }
       case 'event': {
         const entry: LoggedEvent = { ts: record.ts, event: record.event };
         if (record.turn !== undefined) {
@@ -130,6 +194,49 @@ export function parseSessionLog(bytes: Buffer, path: string, supported = FORMAT_
   // without `turn` fields still counts its tasks.
   log.turns = Math.max(log.turns, tasksSeen);
   return log;
+
+  function lineNumber(offset: number): number {
+    const line = lineAt(offset);
+    // Read from a compaction, lines before it were never counted: count them now, once, for the report.
+    if (!Number.isNaN(line)) return line;
+    counted = { offset: bodyStart, line: 2 };
+    return lineAt(offset);
+  }
+}
+
+/** `"type":"compacted"` as the writer puts it near the start of the line (after `ts`). */
+const COMPACTED_MARK = Buffer.from('"type":"compacted"');
+/** How far into a line the mark may start: `{"ts":"<24-character ISO stamp>",` comes first. */
+const MARK_WINDOW = 64;
+
+/**
+ * The offset of the last line that is a sound `compacted` record, or null. Only line starts are looked at until a
+ * candidate is found, so this costs one backward pass over the newlines after it; a damaged candidate is passed
+ * over for the one before it.
+ */
+function findLastCompaction(bytes: Buffer, bodyStart: number): number | null {
+  let end = bytes.length;
+  while (end > bodyStart) {
+    const newline = end - 2 >= bodyStart ? bytes.lastIndexOf(NEWLINE, end - 2) : -1;
+    const start = newline < bodyStart ? bodyStart : newline + 1;
+    const window = bytes.subarray(start, Math.min(end, start + MARK_WINDOW));
+    if (window.indexOf(COMPACTED_MARK) >= 0) {
+      const lineEnd = bytes.indexOf(NEWLINE, start);
+      const text = bytes.toString('utf8', start, lineEnd < 0 ? bytes.length : lineEnd);
+      const record = parseLine(text);
+      if (record !== null && typeof record !== 'string' && record.type === 'compacted') return start;
+    }
+    end = start;
+  }
+  return null;
+}
+
+function parseLine(text: string): SessionRecord | string | null {
+  try {
+    return checkRecord(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 const SKIP = '';

@@ -21,7 +21,7 @@ import { directoriesCreated, syncDirectory, syncDirectorySync } from './director
 import { createLineSerializer, type LineSerializer } from './redact-secrets.ts';
 import { parseHeaderLine, readFirstLine } from './session-header.ts';
 import { sessionLogPath } from './session-paths.ts';
-import { FORMAT_VERSION, keepsEvent, type EndReason, type NewSessionMeta, type SessionMetaRecord } from './session-record.ts';
+import { FORMAT_VERSION, keepsEvent, type EndReason, type NewCompaction, type NewSessionMeta, type SessionMetaRecord } from './session-record.ts';
 import { readSessionTail } from './session-tail.ts';
 import { ioError, StoreError } from './store-error.ts';
 
@@ -155,6 +155,20 @@ export class SessionLogWriter {
     if (!keepsEvent(msg)) return;
     if (msg.type === 'task_started') this.turn += 1;
     this.write({ ts: this.now(), type: 'event', turn: this.turn, event: msg });
+  }
+
+  recordCompaction(compaction: NewCompaction): void {
+    this.write({
+      ts: this.now(),
+      type: 'compacted',
+      skippable: true,
+      turn: this.turn,
+      number: compaction.number,
+      reason: compaction.reason,
+      tokens_before: compaction.tokensBefore,
+      tokens_after: compaction.tokensAfter,
+      replacement_history: compaction.history,
+    });
   }
 
   /** The session's last record: a clean shutdown, or a crash handler's report. Follow with `flush` or `flushSync`. */

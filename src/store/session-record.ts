@@ -7,6 +7,10 @@
  *   Every event record carries `turn`: the number of tasks started so far in the session's whole life, across
  *   resumes. On `task_started` it is that task's number; on the others, the task they belong to. Because any event
  *   near the end of a file says how many tasks there were, a listing reads the count from the tail alone.
+ * - `compacted`: the history was replaced (compaction): `replacement_history` is the whole history from here on,
+ *   and the items before it no longer count. It carries `turn` like an event, `number` (compactions over the
+ *   session's life) and the token counts before and after. Marked `"skippable": true`: a keel that does not know it
+ *   rebuilds the uncompacted history from the items, which is longer but just as valid.
  * - `resumed`: a later keel process appends to the same file from here on.
  * - `session_end`: a clean shutdown, or a crash handler's last word. Killed sessions have none.
  *
@@ -15,7 +19,7 @@
  * Anything an older reader cannot safely ignore needs a new `format_version`.
  */
 import * as z from 'zod/mini';
-import { EventMsg, ResponseItem } from '../protocol/index.ts';
+import { CompactionReason, EventMsg, ResponseItem } from '../protocol/index.ts';
 
 export const FORMAT_VERSION = 1;
 
@@ -60,6 +64,29 @@ export const EventRecord = z.object({
 });
 export type EventRecord = z.infer<typeof EventRecord>;
 
+export const CompactedRecord = z.object({
+  ts: timestamp,
+  type: z.literal('compacted'),
+  skippable: z.optional(z.literal(true)),
+  turn: z.optional(z.int().check(z.nonnegative())),
+  number: z.int().check(z.positive()),
+  reason: CompactionReason,
+  tokens_before: z.number(),
+  tokens_after: z.number(),
+  replacement_history: z.array(ResponseItem),
+});
+export type CompactedRecord = z.infer<typeof CompactedRecord>;
+
+/** What the engine knows about a compaction when it records one; the writer adds the rest. */
+export interface NewCompaction {
+  history: readonly ResponseItem[];
+  reason: CompactionReason;
+  tokensBefore: number;
+  tokensAfter: number;
+  /** Compactions over the session's whole life, this one included. */
+  number: number;
+}
+
 export const ResumedRecord = z.object({
   ts: timestamp,
   type: z.literal('resumed'),
@@ -84,7 +111,7 @@ export const SessionEndRecord = z.object({
 });
 export type SessionEndRecord = z.infer<typeof SessionEndRecord>;
 
-export type SessionRecord = SessionMetaRecord | ItemRecord | EventRecord | ResumedRecord | SessionEndRecord;
+export type SessionRecord = SessionMetaRecord | ItemRecord | EventRecord | CompactedRecord | ResumedRecord | SessionEndRecord;
 export type RecordType = SessionRecord['type'];
 
 /** The schema of each record type this reader knows. */
@@ -92,6 +119,7 @@ export const RECORD_SCHEMAS: { readonly [T in RecordType]: z.ZodMiniType<Extract
   session_meta: SessionMetaRecord,
   item: ItemRecord,
   event: EventRecord,
+  compacted: CompactedRecord,
   resumed: ResumedRecord,
   session_end: SessionEndRecord,
 };

@@ -1,4 +1,5 @@
 /** The bottom line: model and reasoning effort, approval and sandbox mode, context left, tokens used, directory. */
+import { formatTokens } from '../util/format-tokens.ts';
 import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
 import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
@@ -35,11 +36,7 @@ export function shortPath(path: string, home: string | undefined): string {
   return path;
 }
 
-export function formatTokens(count: number): string {
-  if (count < 1000) return String(count);
-  if (count < 1_000_000) return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
-  return `${(count / 1_000_000).toFixed(1)}M`;
-}
+export { formatTokens };
 
 export function statusLine(info: StatusInfo, width: number, home: string | undefined): Line {
   // Most important first: a narrow screen cuts the directory, which the header already shows, not the context left.

@@ -137,6 +137,8 @@ export class TranscriptView {
       case 'turn_diff':
       case 'token_count':
       case 'shutdown_complete':
+      case 'compaction_started':
+      case 'context_compacted':
         break;
       default:
         msg satisfies never;

@@ -5,7 +5,7 @@
  * catalogue's context window reaches "context left".
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { modelSettingsFor, type ModelSettingsSlice } from '../../src/config/model-settings.ts';
+import { modelSettingsFor, NO_MODEL_SETTINGS, type ModelSettingsSlice } from '../../src/config/model-settings.ts';
 import { callIndex, inputsOfType, requestInput } from '../../src/scripted/responses-input.ts';
 import { functionCall, reasoning, respond, text } from '../../src/scripted/script-builders.ts';
 import { AgentHarness, type HarnessOptions } from '../support/agent-harness.ts';
@@ -17,19 +17,10 @@ afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.shutdown();
 });
 
-const NO_SETTINGS: ModelSettingsSlice = {
-  model_context_window: null,
-  model_reasoning_effort: null,
-  model_reasoning_summary: null,
-  model_verbosity: null,
-  model_supports_reasoning: null,
-  model_supports_verbosity: null,
-  model_supports_images: null,
-};
 
 /** A harness whose engine knows models the way a run of keel does: the catalogue under `config`. */
 function harnessFor(options: HarnessOptions & { model: string }, config: Partial<ModelSettingsSlice> = {}): AgentHarness {
-  const harness = new AgentHarness({ ...options, modelProfile: (model) => modelSettingsFor({ ...NO_SETTINGS, ...config }, model).profile });
+  const harness = new AgentHarness({ ...options, modelProfile: (model) => modelSettingsFor({ ...NO_MODEL_SETTINGS, ...config }, model).profile });
   harnesses.push(harness);
   return harness;
 }

@@ -24,9 +24,10 @@ export interface ResponsesRequest {
   model: string;
   instructions: string;
   input: Record<string, unknown>[];
-  tools: ResponsesTool[];
-  tool_choice: 'auto';
-  parallel_tool_calls: boolean;
+  /** Omitted when there are none (a summary request), with `tool_choice` and `parallel_tool_calls`. */
+  tools?: ResponsesTool[];
+  tool_choice?: 'auto';
+  parallel_tool_calls?: boolean;
   store: boolean;
   stream: true;
   prompt_cache_key?: string;
@@ -41,9 +42,9 @@ export function buildResponsesRequest(prompt: Prompt): ResponsesRequest {
     model: prompt.model,
     instructions: prompt.instructions,
     input: inputItems(prompt.input, prompt.store, prompt.reasoning !== undefined),
-    tools: prompt.tools.map(responsesTool),
-    tool_choice: 'auto',
-    parallel_tool_calls: prompt.parallelToolCalls,
+    ...(prompt.tools.length === 0
+      ? {}
+      : { tools: prompt.tools.map(responsesTool), tool_choice: 'auto' as const, parallel_tool_calls: prompt.parallelToolCalls }),
     store: prompt.store,
     stream: true,
   };
