@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assistantMessage, userMessage, type EventMsg, type ResponseItem } from '../protocol/index.ts';
 import { unfinishedOutput } from '../tools/unfinished-call.ts';
+import { summaryMessage } from './compaction.ts';
 import { endsMidTask, outputsForOpenCalls, planResume } from './resume.ts';
 
 const STARTED_THEN_LOST = unfinishedOutput({ type: 'lost_with_keel' });
@@ -92,6 +93,24 @@ describe('the resume plan', () => {
       eventsFrom: 'last_compaction',
     });
     expect(later).toMatchObject({ cutOff: false, context: { compactions: 3, lastReportedTokens: 1200 } });
+  });
+
+  it('has nothing to continue after a finished /compact, but goes on after a compaction cut off mid-task', () => {
+    const summary = summaryMessage('Task: rename the loader.');
+    const finished = planResume({
+      items: [userMessage('go'), summary],
+      events: logged([{ type: 'context_compacted', reason: 'manual', tokens_before: 10, tokens_after: 5, compactions: 1 }, { type: 'task_complete', last_agent_message: null }]),
+      compaction: { ts: '2026-12-02T00:00:00Z', number: 1, line: null },
+      eventsFrom: 'last_compaction',
+    });
+    expect(finished).toMatchObject({ midTask: false, cutOff: false });
+    const killed = planResume({
+      items: [userMessage('go'), summary],
+      events: logged([{ type: 'context_compacted', reason: 'auto', tokens_before: 10, tokens_after: 5, compactions: 1 }]),
+      compaction: { ts: '2026-12-02T00:00:00Z', number: 1, line: null },
+      eventsFrom: 'last_compaction',
+    });
+    expect(killed).toMatchObject({ midTask: true, cutOff: true });
   });
 
   it('shows one header and no approval questions from long ago', () => {

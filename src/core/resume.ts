@@ -9,6 +9,7 @@
 import { callIdOf, type EventMsg, type ResponseItem, type ToolOutputItem } from '../protocol/index.ts';
 import type { SessionLog } from '../store/index.ts';
 import { unfinishedOutput } from '../tools/unfinished-call.ts';
+import { userMessageOrigin } from './compaction.ts';
 import { ConversationHistory, outputFor } from './history.ts';
 
 export interface ResumePlan {
@@ -40,10 +41,14 @@ export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<P
   // Read from a compaction, the events begin inside the task that compacted.
   const cutOff = endsInsideTask(replay, replayFromCompaction);
   if (cutOff) replay.push({ type: 'turn_aborted', reason: 'interrupted' });
+  // A history that ends with a summary owes an answer only if the task that compacted was cut off: a finished
+  // `/compact` leaves nothing to continue.
+  const last = history.at(-1);
+  const endsWithSummary = last?.type === 'message' && last.role === 'user' && userMessageOrigin(last) === 'summary';
   return {
     answers,
     history,
-    midTask: endsMidTask(history),
+    midTask: endsMidTask(history) && (cutOff || !endsWithSummary),
     cutOff,
     replay,
     replayFromCompaction,

@@ -101,6 +101,23 @@ describe('checkEventInvariants', () => {
     expect(checkEventInvariants(stream(configured, started, delta('Hel'), retry, delta('Hello'), message('Hello'), complete))).toEqual([]);
   });
 
+  it('requires a compaction to end before anything the model says, with only retries and its usage between', () => {
+    const compacting: Msg = { type: 'compaction_started', reason: 'auto' };
+    const compacted: Msg = { type: 'context_compacted', reason: 'auto', tokens_before: 10, tokens_after: 2, compactions: 1 };
+    const retry: Msg = { type: 'stream_error', message: 'busy', kind: 'server', attempt: 1, max_attempts: 5, delay_ms: 200 };
+    const usage: Msg = { type: 'token_count', info: null };
+    expect(checkEventInvariants(stream(configured, started, compacting, retry, usage, compacted, message('Done'), complete))).toEqual([]);
+    expect(checkEventInvariants(stream(configured, started, compacting, aborted))).toEqual([]);
+    expect(checkEventInvariants(stream(configured, started, compacting, message('the summary'), complete))).toEqual([
+      'agent_message at seq 3 comes inside the compaction started at seq 2',
+    ]);
+    expect(checkEventInvariants(stream(configured, compacting))).toEqual([
+      'compaction_started at seq 1 outside a task',
+      'compaction_started at seq 1 never ended',
+    ]);
+    expect(checkEventInvariants(stream(configured, started, compacted, complete))).toEqual(['context_compacted at seq 2 without a compaction_started']);
+  });
+
   it("takes the engine's own Event type", () => {
     const events: Event[] = [
       {

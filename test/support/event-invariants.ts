@@ -7,6 +7,8 @@
  *   4. Every `exec_command_begin` / `patch_apply_begin` gets exactly one matching `*_end` (same call_id) before its
  *      task ends.
  *   5. `agent_message_delta`s precede their `agent_message`, which carries their whole text (likewise reasoning).
+ *   6. A `compaction_started` is closed by `context_compacted`, `warning`, `error` or `turn_aborted`, with only
+ *      retries and the summary's `token_count` in between (the summary is never shown as the model's words).
  *
  * Returns one readable line per broken invariant; an empty list means the stream is sound.
  */
@@ -77,8 +79,19 @@ export function checkEventInvariants(events: readonly CheckedEvent[], options: I
     task = null;
   };
 
+  let compacting: number | null = null;
+  const BETWEEN_COMPACTION = new Set(['stream_error', 'token_count']);
+  const ENDS_COMPACTION = new Set(['context_compacted', 'warning', 'error', 'turn_aborted']);
+
   events.forEach((event, index) => {
     const { type } = event.msg;
+    if (compacting !== null && type !== 'compaction_started') {
+      if (ENDS_COMPACTION.has(type)) compacting = null;
+      else if (!BETWEEN_COMPACTION.has(type)) {
+        problems.push(`${type} at seq ${event.seq} comes inside the compaction started at seq ${compacting}`);
+        compacting = null;
+      }
+    }
     const previous = events[index - 1];
     if (previous && event.seq !== previous.seq + 1) {
       problems.push(`seq ${event.seq} (${type}) follows seq ${previous.seq}; seq must grow by exactly one`);
@@ -129,6 +142,16 @@ export function checkEventInvariants(events: readonly CheckedEvent[], options: I
         pending.delete(deltaType);
         break;
       }
+      case 'compaction_started':
+        if (compacting !== null) problems.push(`compaction_started at seq ${event.seq} while the one at seq ${compacting} is open`);
+        if (task === null) problems.push(`compaction_started at seq ${event.seq} outside a task`);
+        compacting = event.seq;
+        break;
+      case 'context_compacted':
+        if (index === 0 || events.slice(0, index).every((earlier) => earlier.msg.type !== 'compaction_started')) {
+          problems.push(`context_compacted at seq ${event.seq} without a compaction_started`);
+        }
+        break;
       case 'stream_error':
       case 'error':
         // The attempt that streamed these deltas failed; a retry streams its own.
@@ -140,6 +163,7 @@ export function checkEventInvariants(events: readonly CheckedEvent[], options: I
   if (options.complete !== false) {
     if (task !== null) problems.push(`task_started at seq ${task} never ended`);
     for (const [key, seq] of open) problems.push(`${key.replace(':', ' for call_id ')} (seq ${seq}) never ended`);
+    if (compacting !== null) problems.push(`compaction_started at seq ${compacting} never ended`);
   }
   return problems;
 }
