@@ -10,6 +10,7 @@ import type { ModelClientConfig, ModelProfile } from '../model/index.ts';
 import type { Notifier } from '../core/notify-hook.ts';
 import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
+import { createUpdatePlanTool } from '../tools/plan/update-plan-tool.ts';
 import { appendPrompt } from '../store/index.ts';
 import type { RunSettings } from './run-settings.ts';
 import { createSafetyServices } from './safety-services.ts';
@@ -52,7 +53,11 @@ export function buildAgent(settings: AgentSettings): Agent {
       sandboxPolicy: settings.sandboxPolicy,
     },
     client: createModelClient(settings.client),
-    tools: [createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv }), createApplyPatchTool()],
+    tools: [
+      createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv }),
+      createApplyPatchTool(),
+      createUpdatePlanTool(),
+    ],
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,

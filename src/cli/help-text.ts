@@ -23,7 +23,7 @@ In the UI:
   Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
   too) · Backspace at the start of the prompt drops the last one
   Approvals: y approve · a approve for this session · n deny · Esc abort the task
-  /new /resume /status /model [NAME] /approvals /diff /help /quit`;
+  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 

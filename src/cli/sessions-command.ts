@@ -54,7 +54,8 @@ async function show(argv: string[], home: string): Promise<number> {
     if (isStoreError(error)) throw new UsageError(error.message);
     throw error;
   }
-  const log = await readSessionLog(path).catch((error: unknown) => {
+  // The whole log, not only what a resume needs: every compaction is shown where it happened.
+  const log = await readSessionLog(path, { from: 'start' }).catch((error: unknown) => {
     throw isStoreError(error) ? new UsageError(error.message) : error;
   });
   if (format === 'json') {

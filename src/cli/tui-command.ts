@@ -132,6 +132,8 @@ class SessionOpener {
       agent: session.agent,
       replay: session.plan?.replay ?? [],
       cutOff: session.plan?.cutOff ?? false,
+      replayFromCompaction: session.plan?.replayFromCompaction ?? false,
+      compactions: session.plan?.context.compactions ?? 0,
       logPath: session.logPath,
       instructionFiles: settings.instructionFiles,
       close: session.close,

@@ -196,17 +196,29 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** A rough token count of an item: its JSON text at four characters a token, images at a fixed price. */
+/** Tokens an item costs beyond its text (its role and framing), as the APIs count them. */
+const ITEM_OVERHEAD_TOKENS = 4;
+
+/**
+ * A rough token count of an item: the text it carries at four characters a token (message text, arguments,
+ * outputs, reasoning), images at a fixed price, and a few tokens of framing. Field names and JSON punctuation are
+ * not text the model reads, so they are not counted.
+ */
 export function estimateItemTokens(item: ResponseItem): number {
+  let chars = 0;
   let images = 0;
-  const json = JSON.stringify(item, (key, value: unknown) => {
-    if (key === 'image_url' && typeof value === 'string') {
-      images++;
-      return '';
+  const visit = (value: unknown, key: string | null): void => {
+    if (typeof value === 'string') {
+      if (key === 'image_url') images++;
+      else if (key !== 'type' && key !== 'role' && key !== 'id' && key !== 'call_id' && key !== 'status') chars += value.length;
+    } else if (Array.isArray(value)) {
+      for (const entry of value) visit(entry, null);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [name, entry] of Object.entries(value)) visit(entry, name);
     }
-    return value;
-  });
-  return Math.ceil(json.length / CHARS_PER_TOKEN) + images * IMAGE_TOKENS;
+  };
+  visit(item, null);
+  return Math.ceil(chars / CHARS_PER_TOKEN) + images * IMAGE_TOKENS + ITEM_OVERHEAD_TOKENS;
 }
 
 export function estimateTokens(items: readonly ResponseItem[]): number {

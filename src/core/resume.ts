@@ -22,7 +22,7 @@ export interface ResumePlan {
   /** Whether the log ends inside a task: keel was killed or crashed there (an interrupt or a quit ends the task first). */
   cutOff: boolean;
   /**
-   * The transcript to show: the recorded events with one session header, no approval questions (asked long ago, they
+   * The transcript to show: the recorded events with one session header (none when it begins at a compaction), no approval questions (asked long ago, they
    * are not questions any more), and a task that was cut off closed by a `turn_aborted`, as the answers close its calls.
    */
   replay: EventMsg[];
@@ -36,8 +36,8 @@ export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<P
   const events = log.events.map((logged) => logged.event);
   const answers = outputsForOpenCalls(log.items, startedButUnfinished(events));
   const history = [...log.items, ...answers];
-  const replay = transcriptOf(events);
   const replayFromCompaction = log.eventsFrom === 'last_compaction';
+  const replay = transcriptOf(events, replayFromCompaction);
   // Read from a compaction, the events begin inside the task that compacted.
   const cutOff = endsInsideTask(replay, replayFromCompaction);
   if (cutOff) replay.push({ type: 'turn_aborted', reason: 'interrupted' });
@@ -97,9 +97,10 @@ function startedButUnfinished(events: readonly EventMsg[]): Set<string> {
   return started;
 }
 
-function transcriptOf(events: readonly EventMsg[]): EventMsg[] {
+/** Read from a compaction, the session's first header is not among the events: none is shown (the front end shows its own). */
+function transcriptOf(events: readonly EventMsg[], fromCompaction: boolean): EventMsg[] {
   const shown: EventMsg[] = [];
-  let header = false;
+  let header = fromCompaction;
   for (const event of events) {
     if (event.type === 'session_configured') {
       // Each run of the session records its own; the first one heads the transcript.

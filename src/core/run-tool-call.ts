@@ -3,9 +3,11 @@
  * sandbox denial and the rerun it may lead to, and records the one output of the terminal state. Whatever happens
  * — an interrupt at any await, an abort answer, a tool that throws — the call leaves here answered.
  */
-import { callIdOf, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
+import { callIdOf, type BlockedOutcome, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
+import { unfinishedOutput } from '../tools/unfinished-call.ts';
+import { quoteArgv } from '../util/shell-quote.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
-import type { ToolContext, ToolResult } from '../tools/tool.ts';
+import type { ApprovalSubject, ToolContext, ToolResult } from '../tools/tool.ts';
 import type { CallSubject } from '../tools/unfinished-call.ts';
 import type { ApprovalGate, GateCall, Question } from './approval-gate.ts';
 import { outputFor, type ConversationHistory } from './history.ts';
@@ -43,8 +45,13 @@ export async function runToolCall(
   if (signal.aborted) {
     state = advance(state, { type: 'abort', ending: { type: 'never_ran' } });
     recordOutput(deps, call, state);
+    deps.emit(blockedEvent(call, callId, null, 'aborted', INTERRUPTED_BEFORE_START));
     return false;
   }
+  // Whether the tool started its work (a begin event went out): a call that did not is shown as blocked.
+  let started = false;
+  let subjectForPeople: ApprovalSubject | null = null;
+  let blockedReason: string | null = null;
   // A tool's end event waits until its output is recorded: whoever sees the end (a front end, the log) can rely on
   // the output being on disk, so a kill right after it never loses a result that was already known.
   const heldEnds: EventMsg[] = [];
@@ -52,6 +59,7 @@ export async function runToolCall(
     for (const end of heldEnds.splice(0)) deps.emit(end);
   };
   const emit = (msg: EventMsg): void => {
+    if (msg.type === 'exec_command_begin' || msg.type === 'patch_apply_begin') started = true;
     if (msg.type === 'exec_command_end' || msg.type === 'patch_apply_end') heldEnds.push(msg);
     else deps.emit(msg);
   };
@@ -80,12 +88,14 @@ export async function runToolCall(
           }
         : null;
     const subject: CallSubject = gateCall?.subject.type === 'patch' ? 'patch' : 'command';
+    subjectForPeople = gateCall?.subject ?? null;
 
     let result: ToolResult | null = null;
     const decision = gate === null || gateCall === null ? ({ type: 'run', sandboxed: false } as const) : await gate.decide(gateCall);
     switch (decision.type) {
       case 'refuse':
         state = advance(state, { type: 'refuse', subject, reason: decision.reason });
+        blockedReason = decision.reason;
         break;
       case 'ask':
         state = advance(state, { type: 'ask', subject });
@@ -117,6 +127,7 @@ export async function runToolCall(
         }
       }
     }
+    if (result?.refused !== undefined) blockedReason = result.refused;
     if (state.phase === 'running' && result !== null) {
       if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
         diff.record(result.fileWrites);
@@ -125,10 +136,54 @@ export async function runToolCall(
       state = advance(state, { type: 'finish', output: result.output, interrupted: signal.aborted });
     }
     recordOutput(deps, call, state);
+    if (!started) {
+      const blocked = blockedOutcome(state, blockedReason, signal.aborted);
+      if (blocked !== null) deps.emit(blockedEvent(call, callId, subjectForPeople, blocked.outcome, blocked.reason));
+    }
   } finally {
     releaseEnds();
   }
   return changedFiles;
+}
+
+const INTERRUPTED_BEFORE_START = 'the task was interrupted before it started';
+
+/** How a call that never started its work ended, for people; null when it was answered normally (nothing was blocked). */
+function blockedOutcome(state: ToolCallState, refusal: string | null, interrupted: boolean): { outcome: BlockedOutcome; reason: string } | null {
+  switch (state.phase) {
+    case 'refused':
+      return { outcome: 'refused', reason: refusal ?? 'not allowed by the policy' };
+    case 'denied':
+      return { outcome: 'denied', reason: 'the user declined it' };
+    case 'aborted':
+      return { outcome: 'aborted', reason: interrupted && state.output !== unfinishedOutput({ type: 'abort_answer' }) ? INTERRUPTED_BEFORE_START : 'the user answered abort' };
+    case 'completed':
+      // The tool refused on its own (a command that could not be confined as decided).
+      return refusal !== null ? { outcome: 'refused', reason: refusal } : null;
+    default:
+      return null;
+  }
+}
+
+function blockedEvent(call: ToolCallItem, callId: string, subject: ApprovalSubject | null, outcome: BlockedOutcome, reason: string): EventMsg {
+  const tool = call.type === 'local_shell_call' ? 'shell' : call.name;
+  return { type: 'tool_call_blocked', call_id: callId, tool, summary: describeCall(call, subject), outcome, reason };
+}
+
+/** The call in a line a person can read: the command as typed, the files a patch touches, or the raw arguments. */
+function describeCall(call: ToolCallItem, subject: ApprovalSubject | null): string {
+  if (subject?.type === 'command') return quoteArgv(subject.argv);
+  if (subject?.type === 'patch') return `apply_patch ${Object.keys(subject.changes).join(', ')}`;
+  if (call.type === 'local_shell_call') return quoteArgv(call.action.command);
+  const raw = call.type === 'function_call' ? call.arguments : call.input;
+  try {
+    const parsed = JSON.parse(raw) as { command?: unknown };
+    if (Array.isArray(parsed.command) && parsed.command.every((part) => typeof part === 'string')) return quoteArgv(parsed.command as string[]);
+  } catch {
+    // Not JSON (a freeform tool): shown as it is, shortened.
+  }
+  const flat = raw.replace(/\s+/g, ' ').trim();
+  return `${call.name} ${flat.length > 120 ? `${flat.slice(0, 119)}…` : flat}`;
 }
 
 function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {

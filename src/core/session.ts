@@ -3,7 +3,7 @@
  * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
-import { userMessage, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
+import { userMessage, type BlockedCalls, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
 import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
@@ -103,6 +103,8 @@ export class Session {
    * past it by a margin, so a history that stays big after compacting is not compacted before every request.
    */
   private compactedFloor = 0;
+  /** A `compact` the last task took but could not do before it ended (an interrupt, a failure): the next task does it first. */
+  private deferredCompact: { instruction: string | null } | null = null;
   private readonly ops = new EventStream<Submission>();
   private closed = false;
 
@@ -256,8 +258,9 @@ export class Session {
       done: Promise.resolve(),
       pending: [],
       contextNotes: [],
-      compactRequest: start.type === 'compact' ? { instruction: start.instruction } : null,
+      compactRequest: start.type === 'compact' ? { instruction: start.instruction } : this.deferredCompact,
     };
+    this.deferredCompact = null;
     this.running = task;
     task.done = this.runTask(task, start).finally(() => this.finish(task));
   }
@@ -270,7 +273,12 @@ export class Session {
   }
 
   private async runTask(task: RunningTask, start: TaskStart): Promise<void> {
-    const emit = (msg: EventMsg): void => this.emit(task.subId, msg);
+    const blocked: BlockedCalls = { refused: 0, denied: 0, aborted: 0 };
+    const emit = (msg: EventMsg): void => {
+      if (msg.type === 'tool_call_blocked') blocked[msg.outcome]++;
+      this.emit(task.subId, msg);
+    };
+    const blockedField = (): { blocked_calls?: BlockedCalls } => (blocked.refused + blocked.denied + blocked.aborted > 0 ? { blocked_calls: { ...blocked } } : {});
     const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
     const profile = this.modelProfile(this.context.model);
@@ -283,7 +291,9 @@ export class Session {
     if (start.type === 'input') inputs.push(this.addUserInput(start.items, emit));
     let lastAgentMessage: string | null = null;
     let aborted = false;
+    // Whether the task ends once it has compacted: begun by `compact`, or asked to compact after its last answer.
     let compactOnly = start.type === 'compact';
+    const notify = start.type !== 'compact';
     for (;;) {
       for (const note of task.contextNotes.splice(0)) this.recordItem(note);
       for (const queued of task.pending.splice(0)) inputs.push(this.addUserInput(queued, emit));
@@ -324,6 +334,11 @@ export class Session {
       lastAgentMessage = outcome.lastAgentMessage ?? lastAgentMessage;
       const more = outcome.toolCalls > 0 || outcome.endTurn === false || task.pending.length > 0;
       if (more) continue;
+      // A `compact` that came during the last request is done before the task ends, not dropped with it.
+      if (task.compactRequest !== null) {
+        compactOnly = true;
+        continue;
+      }
       await this.recorder.flush();
       // Input that arrived during that flush still belongs to this task: the task goes on with it.
       if (task.pending.length === 0) break;
@@ -338,15 +353,15 @@ export class Session {
       // Input that arrived during that flush is kept the same way.
       for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
       this.finish(task);
-      emit({ type: 'turn_aborted', reason: 'interrupted' });
+      emit({ type: 'turn_aborted', reason: 'interrupted', ...blockedField() });
       await this.recorder.flush();
       return;
     }
     // No await between the last look at pending input and the task's end: input arriving now starts a new task.
     this.finish(task);
-    emit({ type: 'task_complete', last_agent_message: lastAgentMessage });
+    emit({ type: 'task_complete', last_agent_message: lastAgentMessage, ...blockedField() });
     // A task that only compacted did nothing the person is waiting to hear about.
-    if (!compactOnly) this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });
+    if (notify) this.options.notifier?.notify({ turnId: task.subId, inputMessages: inputs, lastAgentMessage });
     await this.recorder.flush();
   }
 
@@ -415,6 +430,8 @@ export class Session {
    * task instead of being queued into one that will never read it.
    */
   private finish(task: RunningTask): void {
+    if (task.compactRequest !== null) this.deferredCompact = task.compactRequest;
+    task.compactRequest = null;
     if (this.running === task) this.running = null;
   }
 

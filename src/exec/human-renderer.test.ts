@@ -42,4 +42,33 @@ describe('exec\'s human renderer', () => {
     expect(render([{ ...configured, reasoning_effort: 'high' }]).stderr).toContain('model gpt-5-codex (reasoning high) · session s1');
     expect(render([{ ...configured, reasoning_effort: null }]).stderr).toContain('model gpt-5-codex · session s1');
   });
+
+  it('says on stderr that the context was compacted, with the sizes, and why when a request did not fit', () => {
+    const compacted = { type: 'context_compacted', reason: 'auto', tokens_before: 182_400, tokens_after: 9_400, compactions: 1 } as const;
+    const { stdout, stderr } = render([{ type: 'compaction_started', reason: 'auto' }, compacted]);
+    expect(stderr).toBe(`${DIM('context compacted: 182k → 9.4k tokens')}\n`);
+    expect(stdout).toBe('');
+    expect(render([{ ...compacted, reason: 'overflow' }]).stderr).toBe(`${DIM('context compacted: 182k → 9.4k tokens (the request did not fit)')}\n`);
+  });
+
+  it('does not take an answer followed by a compaction for the final one', () => {
+    const { stdout, stderr } = render([
+      { type: 'agent_message', message: 'Read the loader.' },
+      { type: 'compaction_started', reason: 'auto' },
+      { type: 'context_compacted', reason: 'auto', tokens_before: 1100, tokens_after: 300, compactions: 1 },
+      { type: 'agent_message', message: 'Renamed.' },
+      { type: 'task_complete', last_agent_message: 'Renamed.' },
+    ]);
+    expect(stderr).toBe(`Read the loader.\n${DIM('context compacted: 1.1k → 300 tokens')}\n`);
+    expect(stdout).toBe('Renamed.\n');
+  });
+  it('shows every call that did not run in red on stderr, and counts them when the task ends', () => {
+    const { stdout, stderr } = render([
+      { type: 'tool_call_blocked', call_id: 'c1', tool: 'shell', summary: 'rm -rf build', outcome: 'refused', reason: 'this run asks no questions' },
+      { type: 'agent_message', message: 'I could not delete it.' },
+      { type: 'task_complete', last_agent_message: 'I could not delete it.', blocked_calls: { refused: 1, denied: 0, aborted: 0 } },
+    ]);
+    expect(stderr).toBe('\u001b[31m✗ refused: rm -rf build — this run asks no questions\u001b[39m\n\u001b[33m1 call did not run (1 refused)\u001b[39m\n');
+    expect(stdout).toBe('I could not delete it.\n');
+  });
 });

@@ -5,6 +5,8 @@
  */
 import type { Event, EventMsg, FileChange, TokenUsage } from '../protocol/index.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
+import { blockedCount, blockedNote } from './blocked-note.ts';
+import { compactionNote } from './compaction-note.ts';
 import type { Style } from './style.ts';
 
 export interface HumanRendererOptions {
@@ -100,6 +102,12 @@ export class HumanRenderer {
       case 'stream_error':
         err(style.yellow(`⟳ ${msg.message}`));
         break;
+      case 'context_compacted':
+        err(style.dim(compactionNote(msg)));
+        break;
+      case 'tool_call_blocked':
+        err(style.red(blockedNote(msg)));
+        break;
       case 'warning':
         err(style.yellow(`warning: ${msg.message}`));
         break;
@@ -113,6 +121,8 @@ export class HumanRenderer {
       case 'task_complete': {
         const final = this.heldMessage ?? msg.last_agent_message;
         this.heldMessage = null;
+        const blocked = blockedCount(msg.blocked_calls);
+        if (blocked !== null) err(style.yellow(blocked));
         if (this.tokens !== null && this.tokens.total_tokens > 0) {
           const t = this.tokens;
           err(style.dim(`tokens: ${t.input_tokens} in (${t.cached_input_tokens} cached) · ${t.output_tokens} out`));

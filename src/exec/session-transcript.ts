@@ -1,9 +1,11 @@
 /**
  * A recorded session as a Markdown transcript, for `keel sessions show`: what was asked, what keel said, each
- * command with its exit status and output, and where the session was interrupted.
+ * command with its exit status and output, where the session was interrupted and where its context was compacted
+ * (the whole log is shown: what the model was given after a compaction is not what the person saw).
  */
 import type { EventMsg } from '../protocol/index.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
+import { compactionNote } from './compaction-note.ts';
 
 export interface TranscriptInput {
   id: string;
@@ -49,6 +51,9 @@ export function sessionMarkdown(input: TranscriptInput): string {
         break;
       case 'turn_aborted':
         out.push('_— interrupted —_', '');
+        break;
+      case 'context_compacted':
+        out.push(`_— ${compactionNote(event, 'always')} —_`, '');
         break;
       default:
         break;

@@ -48,6 +48,12 @@ export type ModelErrorKind = z.infer<typeof ModelErrorKind>;
 const callId = z.string();
 
 export const CompactionReason = z.enum(['auto', 'overflow', 'manual']);
+
+export const BlockedOutcome = z.enum(['refused', 'denied', 'aborted']);
+export type BlockedOutcome = z.infer<typeof BlockedOutcome>;
+/** How many calls of a task did not run, by outcome. */
+export const BlockedCalls = z.object({ refused: z.number(), denied: z.number(), aborted: z.number() });
+export type BlockedCalls = z.infer<typeof BlockedCalls>;
 export type CompactionReason = z.infer<typeof CompactionReason>;
 
 export const EventMsg = z.discriminatedUnion('type', [
@@ -70,8 +76,13 @@ export const EventMsg = z.discriminatedUnion('type', [
     /** As on `session_configured`, for the model this task runs with (/model may have changed it). */
     reasoning_effort: z.optional(z.nullable(z.string())),
   }),
-  z.object({ type: z.literal('task_complete'), last_agent_message: z.nullable(z.string()) }),
-  z.object({ type: z.literal('turn_aborted'), reason: z.enum(['interrupted', 'replaced']) }),
+  z.object({
+    type: z.literal('task_complete'),
+    last_agent_message: z.nullable(z.string()),
+    /** Calls of the task that did not run (see `tool_call_blocked`); absent when every call ran. */
+    blocked_calls: z.optional(BlockedCalls),
+  }),
+  z.object({ type: z.literal('turn_aborted'), reason: z.enum(['interrupted', 'replaced']), blocked_calls: z.optional(BlockedCalls) }),
   /** The text of the prompt as sent; `images`, the names of the images sent with it (their data is in the history). */
   z.object({ type: z.literal('user_message'), message: z.string(), images: z.optional(z.array(z.string())) }),
   z.object({ type: z.literal('agent_message_delta'), delta: z.string() }),
@@ -84,6 +95,20 @@ export const EventMsg = z.discriminatedUnion('type', [
     command: z.array(z.string()),
     cwd: z.string(),
     reason: z.nullable(z.string()),
+  }),
+  /**
+   * A call the model made that did not run, so that the person sees it (the model is told in the call's output):
+   * refused by the policy or for want of a sandbox, denied by the person, or aborted before it started. A call
+   * stopped while it ran is not one of these: its `*_end` says so.
+   */
+  z.object({
+    type: z.literal('tool_call_blocked'),
+    call_id: callId,
+    tool: z.string(),
+    /** What the call would have done, for a person: the command line, or the files a patch touches. */
+    summary: z.string(),
+    outcome: BlockedOutcome,
+    reason: z.string(),
   }),
   z.object({ type: z.literal('exec_command_begin'), call_id: callId, command: z.array(z.string()), cwd: z.string() }),
   z.object({

@@ -50,6 +50,8 @@ export interface ToolResult {
    * no command was started (refused, or interrupted before it started): then nothing ran that a sandbox could block.
    */
   exitCode?: number | null;
+  /** Set when the tool itself refused to run the call (it could not be confined as decided): why. */
+  refused?: string;
 }
 
 /** One file a call wrote or removed. `path` is absolute; null means no file was there. */

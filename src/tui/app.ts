@@ -68,7 +68,7 @@ class TuiApp implements SlashContext, SwitchHost {
     this.models = options.models;
     this.screen = new Screen(options.io, options.color);
     this.frames = new FrameClock(() => this.draw(), this.now);
-    this.view = initialViewState(initial.agent.sessionId);
+    this.view = initialViewState(initial.agent.sessionId, initial.compactions);
     this.shown = this.feed(initial);
     const host: PromptHost = {
       view: () => this.view,
@@ -266,7 +266,7 @@ class TuiApp implements SlashContext, SwitchHost {
   show(next: SessionHandle): void {
     // A blank line between the sessions: the new transcript view does not know what was printed before it.
     this.screen.commit([{ spans: [] }]);
-    this.dispatch({ type: 'session_opened', sessionId: next.agent.sessionId });
+    this.dispatch({ type: 'session_opened', sessionId: next.agent.sessionId, compactions: next.compactions });
     this.shown = this.feed(next);
     this.shown.start();
     this.frames.drawNow();

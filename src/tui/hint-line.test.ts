@@ -19,8 +19,19 @@ describe('hintLine', () => {
     expect(hint(waiting, 'prompt', '', false, 5000)).toContain('● working 5s');
   });
 
+  it('says the context is being compacted while it is, retries included, and working again after', () => {
+    const compacting = reduce(RUNNING, { type: 'engine', msg: { type: 'compaction_started', reason: 'manual' }, submission: 'sub-1', at: 0 });
+    expect(hint(compacting, 'prompt', '', false, 2500)).toBe('● compacting context 2s · Esc or Ctrl+C to interrupt · Enter queues a message');
+    const retry = { type: 'stream_error', message: 'retrying', kind: 'server', attempt: 1, max_attempts: 5, delay_ms: 4000 } as const;
+    const waiting = reduce(compacting, { type: 'engine', msg: retry, submission: 'sub-1', at: 3000 });
+    expect(hint(waiting, 'prompt', '', false, 4000)).toBe('⟳ retrying in 3s · compacting context 4s · Esc or Ctrl+C to interrupt');
+    const compacted = { type: 'context_compacted', reason: 'manual', tokens_before: 9000, tokens_after: 800, compactions: 1 } as const;
+    expect(hint(reduce(compacting, { type: 'engine', msg: compacted, submission: 'sub-1', at: 5000 }), 'prompt', '', false, 5000)).toContain('● working 5s');
+  });
+
   it('lists the commands a /word being typed could become', () => {
     expect(hint(IDLE, 'prompt', '/re', false, 0)).toBe('/resume');
+    expect(hint(IDLE, 'prompt', '/co', false, 0)).toBe('/compact [TEXT]');
     expect(hint(IDLE, 'prompt', '/', false, 0)).toContain('/new  /resume  /status');
     expect(hint(IDLE, 'prompt', '/zz', false, 0)).toBe('no such command: /help lists them');
     expect(hint(IDLE, 'prompt', '/model gpt', false, 0)).toContain('Enter send');

@@ -1,4 +1,4 @@
-/** The line above the status line: what the keys do now, or what keel is doing (working, retrying, waiting). */
+/** The line above the status line: what the keys do now, or what keel is doing (working, compacting, retrying, waiting). */
 import type { PaneKind } from './panes/pane.ts';
 import { SLASH_COMMANDS } from './slash-commands.ts';
 import { span, type Line } from './text/styled.ts';
@@ -19,9 +19,11 @@ export function hintLine(state: ViewState, pane: PaneKind, prompt: string, quitA
   const task = state.task;
   if (task.type === 'idle') return { spans: [span('Enter send · Ctrl+J new line · ↑ history · /help commands · Ctrl+D quit', { dim: true })] };
   const seconds = Math.floor((now - task.startedAt) / 1000);
+  // A summary can take a while, and the person should know that keel is not doing the task meanwhile.
+  const doing = task.compacting ? 'compacting context' : 'working';
   if (task.retryAt !== null && task.retryAt > now) {
     const wait = Math.ceil((task.retryAt - now) / 1000);
-    return { spans: [span('⟳ ', { color: 'yellow' }), span(`retrying in ${wait}s · working ${seconds}s · Esc or Ctrl+C to interrupt`, { dim: true })] };
+    return { spans: [span('⟳ ', { color: 'yellow' }), span(`retrying in ${wait}s · ${doing} ${seconds}s · Esc or Ctrl+C to interrupt`, { dim: true })] };
   }
-  return { spans: [span('● ', { color: 'cyan' }), span(`working ${seconds}s · Esc or Ctrl+C to interrupt · Enter queues a message`, { dim: true })] };
+  return { spans: [span('● ', { color: 'cyan' }), span(`${doing} ${seconds}s · Esc or Ctrl+C to interrupt · Enter queues a message`, { dim: true })] };
 }

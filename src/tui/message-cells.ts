@@ -1,8 +1,10 @@
 /**
  * The transcript's blocks other than commands, each from one event: the session header, a prompt, a thought
- * summary, a patch and its result, a plan, a retry, an interruption, a warning or an error. Every piece of text from
+ * summary, a patch and its result, a plan, a retry, an interruption, a compaction, a warning or an error. Every piece of text from
  * the model goes through sanitize: escape codes never reach the screen.
  */
+import { blockedNote } from '../exec/blocked-note.ts';
+import { compactionNote } from '../exec/compaction-note.ts';
 import type { EventOf } from '../protocol/index.ts';
 import { relativeChange, relativePath } from './approval-lines.ts';
 import { fileChangeLines } from './diff-lines.ts';
@@ -88,6 +90,17 @@ export function abortedLine(reason: EventOf<'turn_aborted'>['reason'], stoppedCo
   const what = stoppedCommand ? 'running commands were stopped; ' : '';
   const text = reason === 'replaced' ? '⏹ Task replaced' : `⏹ Interrupted — ${what}tell keel what to do next.`;
   return { spans: [span(text, { color: 'yellow' })] };
+}
+
+/** `context compacted: 182k → 9k tokens`, dim: a note about the context, not something the model said. */
+export function compactedLine(msg: EventOf<'context_compacted'>): Line {
+  return { spans: [span(compactionNote(msg), DIM)] };
+}
+
+/** `✗ refused: <command> — <reason>`: a call the person must know did not run. */
+export function blockedLines(msg: EventOf<'tool_call_blocked'>): Line[] {
+  const style: SpanStyle = msg.outcome === 'aborted' ? { color: 'yellow' } : { color: 'red' };
+  return sanitizeLines(blockedNote(msg)).map((text): Line => ({ spans: [span(text, style)] }));
 }
 
 export function warningLines(message: string): Line[] {

@@ -60,6 +60,8 @@ export function runSlashCommand(command: { name: string; args: string }, origina
       return openApprovalsPicker(context);
     case 'diff':
       return showDiff(context);
+    case 'compact':
+      return compact(command.args, context);
     default:
       context.note(`unknown command ${original.split(/\s/)[0]}: /help lists the commands (start with a space to send a message beginning with "/")`, 'red');
   }
@@ -101,6 +103,17 @@ function openApprovalsPicker(context: SlashContext): void {
       context.note(`${preset.label}: approvals ${preset.approval}, sandbox ${preset.sandbox.type}`, 'cyan');
     }),
   );
+}
+
+/**
+ * `/compact [TEXT]`: the model summarizes the conversation and the summary replaces it; TEXT adds to what the summary
+ * must keep. Idle, the engine does it at once, as a task (Esc stops it); while a task runs, before that task's next
+ * request, which the person is told, since nothing shows until then.
+ */
+function compact(args: string, context: SlashContext): void {
+  const instruction = args.trim();
+  context.submit(instruction === '' ? { type: 'compact' } : { type: 'compact', instruction });
+  if (isRunning(context.view)) context.note('compacting before the next request', null);
 }
 
 function showDiff(context: SlashContext): void {

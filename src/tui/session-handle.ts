@@ -14,6 +14,13 @@ export interface SessionHandle {
   replay: readonly EventMsg[];
   /** Whether the log ended inside a task (keel was killed or crashed there): the UI says so when it resumes. */
   cutOff: boolean;
+  /**
+   * Whether `replay` begins at the session's last compaction: what came before is not shown (the UI says where to
+   * read it), and the replay has no header of its own when the session was not resumed since.
+   */
+  replayFromCompaction: boolean;
+  /** Compactions in the session's life so far (from its log), for /status. */
+  compactions: number;
   /** Where the session is recorded, for /status; null when it is not. */
   logPath: string | null;
   /** The instruction files (AGENTS.md) the session was given, for /status. */

@@ -20,7 +20,7 @@ describe('parseSlashCommand', () => {
 
   it('lists every command of the issue with a usage and a summary', () => {
     const names = SLASH_COMMANDS.map((command) => command.name);
-    expect(names).toEqual(expect.arrayContaining(['new', 'resume', 'status', 'model', 'approvals', 'diff', 'quit', 'help']));
+    expect(names).toEqual(expect.arrayContaining(['new', 'resume', 'status', 'model', 'approvals', 'diff', 'compact', 'quit', 'help']));
     for (const command of SLASH_COMMANDS) expect(command.usage.startsWith(`/${command.name}`)).toBe(true);
   });
 });

@@ -11,9 +11,10 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'new', usage: '/new', summary: 'start a new session (this one stays saved)' },
   { name: 'resume', usage: '/resume', summary: "pick one of this repository's sessions to go on with" },
   { name: 'status', usage: '/status', summary: 'session, model and reasoning, approvals, sandbox, tokens' },
-  { name: 'model', usage: '/model [NAME]', summary: 'use another model from the next request on (no NAME: pick one)' },
+  { name: 'model', usage: '/model [NAME]', summary: 'use another model from the next request (no NAME: pick one)' },
   { name: 'approvals', usage: '/approvals', summary: 'choose what keel may do without asking' },
   { name: 'diff', usage: '/diff', summary: 'the changes keel made to files in this session' },
+  { name: 'compact', usage: '/compact [TEXT]', summary: 'summarize the conversation so far (TEXT: what it must keep)' },
   { name: 'help', usage: '/help', summary: 'this list' },
   { name: 'quit', usage: '/quit', summary: 'save the session and leave (also /exit, Ctrl+D)' },
 ];

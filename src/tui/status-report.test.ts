@@ -3,7 +3,7 @@ import { statusReport } from './status-report.ts';
 import type { StatusInfo } from './status-line.ts';
 import type { ModelDescription } from './tui-options.ts';
 
-const status: StatusInfo & { sessionId: string; providerId: string } = {
+const status: StatusInfo & { sessionId: string; providerId: string; compactions: number } = {
   model: 'gpt-5-codex',
   reasoningEffort: 'high',
   cwd: '/repo',
@@ -14,6 +14,7 @@ const status: StatusInfo & { sessionId: string; providerId: string } = {
   contextWindow: null,
   sessionId: 's-1',
   providerId: 'openai',
+  compactions: 0,
 };
 const session = { logPath: '/home/ada/.keel/sessions/s-1.jsonl', instructionFiles: [] };
 const known: ModelDescription = { known: true, reasoning: 'high, summary auto', effort: 'high', contextWindow: 272_000, warning: null, notes: [] };
@@ -38,8 +39,9 @@ describe('/status', () => {
       'Instructions: none (no AGENTS.md found)',
       'Tokens: none used yet',
       'Context: 272k window, nothing used yet',
+      'Compactions: none yet',
     ]);
-    expect(rows(known, { contextUsed: 62_000, contextWindow: 112_000 }).at(-1)).toBe('Context: 50% left of 112k');
+    expect(rows(known, { contextUsed: 62_000, contextWindow: 112_000 })).toContain('Context: 50% left of 112k');
   });
 
   it('adds why keel knows little of an unknown model, and the settings that do not take effect', () => {
@@ -55,5 +57,9 @@ describe('/status', () => {
     expect(report).toContain('Reasoning: off');
     expect(report).toContain('Context: window unknown');
     expect(report.slice(-2)).toEqual(['Note: keel does not know the model "my-model"', 'Note: model_verbosity is not sent to my-model']);
+  });
+
+  it('counts the compactions of the session\u2019s whole life', () => {
+    expect(rows(known, { compactions: 3 })).toContain('Compactions: 3');
   });
 });

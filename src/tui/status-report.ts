@@ -1,4 +1,7 @@
-/** The /status report: the session, where it is recorded, the model and what keel does with it, what it has used. */
+/**
+ * The /status report: the session, where it is recorded, the model and what keel does with it, what it has used, and
+ * how often its context was compacted.
+ */
 import { contextLeftPercent, formatTokens, type StatusInfo } from './status-line.ts';
 import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
@@ -9,7 +12,12 @@ export interface ReportedSession {
   instructionFiles: readonly string[];
 }
 
-export function statusReport(status: StatusInfo & { sessionId: string; providerId: string }, session: ReportedSession, model: ModelDescription): Line[] {
+/** `compactions`: over the session's whole life, earlier runs of a resumed session included. */
+export function statusReport(
+  status: StatusInfo & { sessionId: string; providerId: string; compactions: number },
+  session: ReportedSession,
+  model: ModelDescription,
+): Line[] {
   const rows: Array<[string, string]> = [
     ['Session', status.sessionId],
     ['Log', session.logPath ?? 'not recorded'],
@@ -21,6 +29,7 @@ export function statusReport(status: StatusInfo & { sessionId: string; providerI
     ['Instructions', session.instructionFiles.length > 0 ? session.instructionFiles.join(', ') : 'none (no AGENTS.md found)'],
     ['Tokens', tokens(status)],
     ['Context', context(status, model.contextWindow)],
+    ['Compactions', status.compactions === 0 ? 'none yet' : String(status.compactions)],
   ];
   // What the person may want to change: why keel knows little of the model, and settings it does not apply.
   for (const note of [...(model.warning === null ? [] : [model.warning]), ...model.notes]) rows.push(['Note', note]);

@@ -12,6 +12,8 @@ import { endedCommandLines, RunningCommand } from './command-cells.ts';
 import { renderMarkdown, renderMarkdownLines } from './markdown.ts';
 import {
   abortedLine,
+  blockedLines,
+  compactedLine,
   errorLines,
   headerLines,
   patchLines,
@@ -121,6 +123,13 @@ export class TranscriptView {
         // Retries of one failure are listed together, without gaps.
         this.commit([retryLine(msg)], 'retry');
         break;
+      case 'context_compacted':
+        this.commit([compactedLine(msg)]);
+        break;
+      case 'tool_call_blocked':
+        this.endThought();
+        this.commit(blockedLines(msg));
+        break;
       case 'warning':
         this.commit(warningLines(msg.message));
         break;
@@ -133,12 +142,11 @@ export class TranscriptView {
         // The app prints the request itself, right after this: the thought that led to it goes first.
         this.endThought();
         break;
-      // Shown elsewhere (status line, /diff) or not at all.
+      // Shown elsewhere (status line, /diff, the hint while compacting) or not at all.
       case 'turn_diff':
       case 'token_count':
       case 'shutdown_complete':
       case 'compaction_started':
-      case 'context_compacted':
         break;
       default:
         msg satisfies never;

@@ -52,7 +52,7 @@ function frozen(state: ViewState): ViewState {
 describe('reduce: the task', () => {
   it('runs from task_started, with its start time, until task_complete or turn_aborted', () => {
     const running = after(configured, live(started, 1234));
-    expect(running.task).toEqual({ type: 'running', startedAt: 1234, retryAt: null });
+    expect(running.task).toEqual({ type: 'running', startedAt: 1234, retryAt: null, compacting: false });
     expect(isRunning(running)).toBe(true);
     expect(isRunning(reduce(running, live(complete)))).toBe(false);
     expect(isRunning(reduce(running, live({ type: 'turn_aborted', reason: 'interrupted' })))).toBe(false);
@@ -61,8 +61,8 @@ describe('reduce: the task', () => {
   it('counts a retry down from when it was announced, until any other news says it went out', () => {
     const retry: EventMsg = { type: 'stream_error', message: 'retrying 1/5 in 2.0s', kind: 'server', attempt: 1, max_attempts: 5, delay_ms: 2000 };
     const waiting = after(configured, live(started, 0), live(retry, 500));
-    expect(waiting.task).toEqual({ type: 'running', startedAt: 0, retryAt: 2500 });
-    expect(reduce(waiting, live({ type: 'agent_message_delta', delta: 'He' }, 2600)).task).toEqual({ type: 'running', startedAt: 0, retryAt: null });
+    expect(waiting.task).toEqual({ type: 'running', startedAt: 0, retryAt: 2500, compacting: false });
+    expect(reduce(waiting, live({ type: 'agent_message_delta', delta: 'He' }, 2600)).task).toEqual({ type: 'running', startedAt: 0, retryAt: null, compacting: false });
     // A retry read back from a log is long over.
     expect(reduce(after(configured, started), { type: 'engine', msg: retry, submission: null, at: 9 }).task).toMatchObject({ retryAt: null });
   });
@@ -176,10 +176,10 @@ describe('reduce: what the status line shows', () => {
 
   it('starts over for another session, keeping the choices in force', () => {
     const state = after(configured, started, execRequest, sent('queued', 'sub-2'), { type: 'turn_diff', unified_diff: '+a' });
-    const next = reduce(state, { type: 'session_opened', sessionId: 's-2' });
+    const next = reduce(state, { type: 'session_opened', sessionId: 's-2', compactions: 2 });
     expect(next).toMatchObject({ task: { type: 'idle' }, approvals: [], queued: [], unanswered: [] });
     expect(next.diffs.size).toBe(0);
-    expect(next.status).toMatchObject({ sessionId: 's-2', model: 'gpt-test', totalUsage: null, contextUsed: null });
+    expect(next.status).toMatchObject({ sessionId: 's-2', model: 'gpt-test', totalUsage: null, contextUsed: null, compactions: 2 });
   });
 });
 
@@ -193,5 +193,52 @@ describe('reduce: diffs for /diff', () => {
       { type: 'engine', msg: { type: 'turn_diff', unified_diff: 'first and second' }, submission: 'sub-7', at: 0 },
     );
     expect([...state.diffs.values()]).toEqual(['old 1', 'old 2', 'first and second']);
+  });
+});
+
+describe('reduce: compaction', () => {
+  const compacting: EventMsg = { type: 'compaction_started', reason: 'manual' };
+  const compacted: EventOf<'context_compacted'> = { type: 'context_compacted', reason: 'manual', tokens_before: 150_000, tokens_after: 9_000, compactions: 3 };
+  const usage = { input_tokens: 9_500, cached_input_tokens: 0, output_tokens: 100, reasoning_output_tokens: 0, total_tokens: 9_600 };
+  const counted: EventMsg = { type: 'token_count', info: { total_token_usage: usage, last_token_usage: usage, model_context_window: null } };
+
+  it('knows the task is compacting from compaction_started until the context is compacted', () => {
+    const state = after(configured, live(started, 100), compacting);
+    expect(state.task).toEqual({ type: 'running', startedAt: 100, retryAt: null, compacting: true });
+    // A retry of the summary request is part of the compaction.
+    const retry: EventMsg = { type: 'stream_error', message: 'retrying 1/5 in 1.0s', kind: 'server', attempt: 1, max_attempts: 5, delay_ms: 1000 };
+    expect(reduce(state, live(retry, 200)).task).toMatchObject({ compacting: true, retryAt: 1200 });
+    expect(reduce(state, live(compacted)).task).toEqual({ type: 'running', startedAt: 100, retryAt: null, compacting: false });
+  });
+
+  it('knows a compaction is over when it ends in a warning, an error or the end of the task', () => {
+    const state = after(configured, started, compacting);
+    const endings: EventMsg[] = [
+      { type: 'warning', message: 'nothing to compact yet: the model has not answered anything in this session' },
+      { type: 'error', message: 'could not compact the conversation: overloaded', kind: 'server' },
+    ];
+    for (const ending of endings) expect(reduce(state, live(ending)).task).toMatchObject({ type: 'running', compacting: false });
+    expect(reduce(state, live({ type: 'turn_aborted', reason: 'interrupted' })).task).toEqual({ type: 'idle' });
+    expect(reduce(state, live(complete)).task).toEqual({ type: 'idle' });
+    // The next task starts without it.
+    expect(reduce(reduce(state, live(complete)), live(started)).task).toMatchObject({ compacting: false });
+  });
+
+  it('counts the context as the compacted history until the next request reports what it holds', () => {
+    const before = after(configured, started, counted);
+    const state = reduce(reduce(before, live(compacting)), live(compacted));
+    expect(state.status).toMatchObject({ contextUsed: 9_000, compactions: 3, totalUsage: usage });
+    expect(reduce(state, live({ ...counted, info: { ...counted.info!, last_token_usage: { ...usage, total_tokens: 12_000 } } })).status.contextUsed).toBe(12_000);
+  });
+
+  it('takes the compactions of a resumed session from its log, and from a compaction replayed from it', () => {
+    expect(initialViewState('s-1', 4).status.compactions).toBe(4);
+    expect(initialViewState('s-1').status.compactions).toBe(0);
+    const replayed = reduce(initialViewState('s-1', 4), { type: 'engine', msg: compacted, submission: null, at: 0 });
+    expect(replayed.status).toMatchObject({ compactions: 3, contextUsed: 9_000 });
+    // A compaction read back from a log is long over: it marks no task as compacting.
+    const idle = after(configured);
+    expect(reduce(idle, { type: 'engine', msg: compacting, submission: null, at: 0 })).toBe(idle);
+    expect(reduce(idle, live(compacting))).toBe(idle);
   });
 });

@@ -14,12 +14,18 @@ import type { StatusInfo } from './status-line.ts';
 
 export type TaskState =
   | { readonly type: 'idle' }
-  /** `retryAt`: when the request that failed goes out again (after a `stream_error`), for the hint's countdown. */
-  | { readonly type: 'running'; readonly startedAt: number; readonly retryAt: number | null };
+  /**
+   * `retryAt`: when the request that failed goes out again (after a `stream_error`), for the hint's countdown.
+   * `compacting`: the engine is having the conversation summarized (from `compaction_started` until it says how
+   * that ended), which the hint says instead of "working".
+   */
+  | { readonly type: 'running'; readonly startedAt: number; readonly retryAt: number | null; readonly compacting: boolean };
 
 export interface SessionStatus extends StatusInfo {
   providerId: string;
   sessionId: string;
+  /** Compactions over the session's whole life (a resumed session's earlier runs included), for /status. */
+  compactions: number;
 }
 
 /** A prompt as it went to the engine: `submission` is the id of its `user_turn`. */
@@ -51,8 +57,8 @@ export type ViewEvent =
    * log of a resumed session; `at`: when it arrived (replayed events carry no time worth counting down from).
    */
   | { type: 'engine'; msg: EventMsg; submission: string | null; at: number }
-  /** Another session is on screen now (/new, /resume): what belonged to the last one goes. */
-  | { type: 'session_opened'; sessionId: string }
+  /** Another session is on screen now (/new, /resume): what belonged to the last one goes. `compactions`: its own so far. */
+  | { type: 'session_opened'; sessionId: string; compactions: number }
   /** A prompt went to the engine: while a task runs it waits in the queue until the engine takes it. */
   | { type: 'prompt_sent'; prompt: SentPrompt }
   /** The person answered the first approval request. */
@@ -65,8 +71,11 @@ export type ViewEvent =
 
 const IDLE: TaskState = { type: 'idle' };
 
-/** The state before the session has said anything: defaults that the status line does not show (no model yet). */
-export function initialViewState(sessionId: string): ViewState {
+/**
+ * The state before the session has said anything: defaults that the status line does not show (no model yet).
+ * `compactions`: what a resumed session's log counts.
+ */
+export function initialViewState(sessionId: string, compactions = 0): ViewState {
   return {
     task: IDLE,
     approvals: [],
@@ -83,6 +92,7 @@ export function initialViewState(sessionId: string): ViewState {
       contextWindow: null,
       providerId: '',
       sessionId,
+      compactions,
     },
     diffs: new Map(),
   };
@@ -100,7 +110,7 @@ export function reduce(state: ViewState, event: ViewEvent): ViewState {
         queued: [],
         unanswered: [],
         diffs: new Map(),
-        status: { ...state.status, sessionId: event.sessionId, totalUsage: null, contextUsed: null },
+        status: { ...state.status, sessionId: event.sessionId, compactions: event.compactions, totalUsage: null, contextUsed: null },
       };
     case 'prompt_sent': {
       const unanswered = [...state.unanswered, event.prompt];
@@ -143,7 +153,7 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
     case 'task_started':
       return {
         ...state,
-        task: { type: 'running', startedAt: at, retryAt: null },
+        task: { type: 'running', startedAt: at, retryAt: null, compacting: false },
         unanswered: state.unanswered.filter((prompt) => prompt.submission !== submission),
         status: {
           ...state.status,
@@ -164,11 +174,26 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
       return queued === state.queued && unanswered === state.unanswered ? state : { ...state, queued, unanswered };
     }
     case 'error': {
-      const refused = refusedPrompt(state, msg, submission);
-      if (refused === null) return state;
+      // An error during a compaction is the compaction's: the history stays as it was.
+      const settled = compactionOver(state);
+      const refused = refusedPrompt(settled, msg, submission);
+      if (refused === null) return settled;
       const other = (prompt: SentPrompt): boolean => prompt !== refused;
-      return { ...state, queued: state.queued.filter(other), unanswered: state.unanswered.filter(other) };
+      return { ...settled, queued: settled.queued.filter(other), unanswered: settled.unanswered.filter(other) };
     }
+    case 'compaction_started':
+      // Always inside a task; one read back from a log is long over.
+      if (state.task.type !== 'running' || submission === null) return state;
+      return { ...state, task: { ...state.task, compacting: true } };
+    case 'context_compacted':
+      return {
+        ...compactionOver(state),
+        // The context now holds the compacted history, until the next request reports what it holds.
+        status: { ...state.status, contextUsed: msg.tokens_after, compactions: msg.compactions },
+      };
+    case 'warning':
+      // A compaction that could not be done (or had nothing to do) ends with a warning, the history as it was.
+      return compactionOver(state);
     case 'exec_approval_request':
     case 'apply_patch_approval_request':
       return { ...state, approvals: [...state.approvals, msg] };
@@ -216,6 +241,11 @@ function sameNames(images: readonly ImageUserInput[], names: readonly string[]):
 function withoutFirst<T>(list: readonly T[], matches: (item: T) => boolean): readonly T[] {
   const index = list.findIndex(matches);
   return index < 0 ? list : list.filter((_, position) => position !== index);
+}
+
+function compactionOver(state: ViewState): ViewState {
+  if (state.task.type !== 'running' || !state.task.compacting) return state;
+  return { ...state, task: { ...state.task, compacting: false } };
 }
 
 function retried(state: ViewState): ViewState {

@@ -67,6 +67,11 @@ it('a denial tells the model "exec command rejected by user" and runs nothing', 
   expect(await outputOf(server, 1, 'c2')).toBe('exec command rejected by user');
   expect(existsSync(join(harness.cwd, 'denied.txt'))).toBe(false);
   expect(harness.ofType('exec_command_begin')).toEqual([]);
+  // The person sees the call that did not run, and the task's end counts it.
+  expect(harness.ofType('tool_call_blocked')).toEqual([
+    { type: 'tool_call_blocked', call_id: 'c2', tool: 'shell', summary: 'touch denied.txt', outcome: 'denied', reason: 'the user declined it' },
+  ]);
+  expect((await harness.first('task_complete')).blocked_calls).toEqual({ refused: 0, denied: 1, aborted: 0 });
 });
 
 it('approve for the session: the same command in the same place is not asked about again', async () => {
@@ -91,6 +96,10 @@ it('abort from the approval prompt interrupts the task like Ctrl+C, and the next
   await harness.first('task_complete');
   expect(await outputOf(server, 1, 'c5')).toBe('aborted by user');
   expect(existsSync(join(harness.cwd, 'never.txt'))).toBe(false);
+  expect(harness.ofType('tool_call_blocked')).toMatchObject([{ call_id: 'c5', outcome: 'aborted', reason: 'the user answered abort' }]);
+  expect((await harness.first('turn_aborted')).blocked_calls).toEqual({ refused: 0, denied: 0, aborted: 1 });
+  // The next task's count starts afresh.
+  expect((await harness.first('task_complete')).blocked_calls).toBeUndefined();
 });
 
 it('never + read-only: the command runs in the sandbox, cannot write, and the model sees why', async () => {
@@ -122,6 +131,10 @@ it('a patch that writes outside the workspace asks (on-request) and is refused u
   refusing.say('edit outside');
   await refusing.first('task_complete');
   expect(await outputOf(server, 3, 'p2')).toMatch(/^patch rejected: /);
+  const [blocked] = refusing.ofType('tool_call_blocked');
+  expect(blocked).toMatchObject({ call_id: 'p2', tool: 'apply_patch', summary: `apply_patch ${join(outside, 'x.txt')}`, outcome: 'refused' });
+  expect(blocked!.reason).toBe((await outputOf(server, 3, 'p2')).replace(/^patch rejected: /, ''));
+  expect((await refusing.first('task_complete')).blocked_calls).toEqual({ refused: 1, denied: 0, aborted: 0 });
 });
 
 // Needs a working sandbox; where none can run, the probe's reason is printed instead (keel sandbox check).
@@ -201,5 +214,6 @@ it('fails closed: a command the sandbox cannot confine when it is spawned is ref
   expect(await outputOf(server, 1, 'c9')).toBe('exec command rejected: the sandbox went away');
   expect(existsSync(join(harness.cwd, 'unconfined.txt'))).toBe(false);
   expect(harness.ofType('exec_command_begin')).toEqual([]);
+  expect(harness.ofType('tool_call_blocked')).toMatchObject([{ call_id: 'c9', summary: 'touch unconfined.txt', outcome: 'refused', reason: 'the sandbox went away' }]);
   expect(checkEventInvariants(harness.events)).toEqual([]);
 });

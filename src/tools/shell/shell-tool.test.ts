@@ -234,7 +234,7 @@ describe('shell tool: sandbox wrapping fails closed', () => {
     const dir = realpathSync(mkdtempSync(join(tmpdir(), 'keel-closed-')));
     const marker = join(dir, 'ran');
     const call = await callShell(tool, { command: ['touch', marker] }, { wrapArgv: () => ({ type: 'unsupported', reason: 'bubblewrap is missing' }) });
-    expect(call.result).toEqual({ output: 'exec command rejected: bubblewrap is missing', success: false });
+    expect(call.result).toEqual({ output: 'exec command rejected: bubblewrap is missing', success: false, refused: 'bubblewrap is missing' });
     expect(call.events).toEqual([]);
     expect(existsSync(marker)).toBe(false);
   });

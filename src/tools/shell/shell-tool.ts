@@ -81,7 +81,7 @@ async function runShell(
   const wrapped = ctx.wrapArgv ? ctx.wrapArgv(args.command, cwd) : { type: 'wrapped' as const, argv: args.command };
   // Fail closed: a command that was to run confined and cannot be is refused, never run unconfined.
   if (wrapped.type === 'unsupported') {
-    return { output: unfinishedOutput({ type: 'refused', subject: 'command', reason: wrapped.reason }), success: false };
+    return { output: unfinishedOutput({ type: 'refused', subject: 'command', reason: wrapped.reason }), success: false, refused: wrapped.reason };
   }
   ctx.emit({ type: 'exec_command_begin', call_id: callId, command: [...args.command], cwd });
 
