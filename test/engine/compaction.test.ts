@@ -272,6 +272,20 @@ describe('the compact op', () => {
     expect(wire(next!).json).not.toContain(BIG_OUTPUT_MARK);
   });
 
+  it('asked during the task\u2019s last request, compacts before the task ends instead of dropping it', async () => {
+    // The answer streams slowly: the op arrives while its first words are out and the rest is still to come.
+    const server = await useScriptedServer([respond(listing), respond(text('one two three four five six seven eight'), { faults: { delayMs: 150 } }), respond(text(SUMMARY))]);
+    const harness = start({ baseUrl: server.url, limit: null });
+    harness.say(TASK);
+    await harness.first('agent_message_delta');
+    harness.submit({ type: 'compact' });
+    await harness.first('task_complete');
+    const types = harness.events.map((event) => event.msg.type);
+    expect(types.indexOf('context_compacted')).toBeGreaterThan(types.indexOf('agent_message'));
+    expect(types.indexOf('context_compacted')).toBeLessThan(types.indexOf('task_complete'));
+    expect((await harness.first('task_complete')).last_agent_message).toBe('one two three four five six seven eight');
+  });
+
   it('says there is nothing to compact before the model has answered', async () => {
     const server = await useScriptedServer([]);
     const harness = start({ baseUrl: server.url });
