@@ -71,4 +71,11 @@ describe('exec\'s human renderer', () => {
     expect(stderr).toBe('\u001b[31m✗ refused: rm -rf build — this run asks no questions\u001b[39m\n\u001b[33m1 call did not run (1 refused)\u001b[39m\n');
     expect(stdout).toBe('I could not delete it.\n');
   });
+  it('prints each plan on stderr as a checklist', () => {
+    const { stdout, stderr } = render([
+      { type: 'plan_update', explanation: 'Found it.', plan: [{ step: 'Read', status: 'completed' }, { step: 'Rename', status: 'in_progress' }, { step: 'Test', status: 'pending' }] },
+    ]);
+    expect(stderr).toBe('\u001b[1mplan\u001b[22m\n\u001b[2m  Found it.\u001b[22m\n  ✔ Read\n  ▶ Rename\n  □ Test\n');
+    expect(stdout).toBe('');
+  });
 });

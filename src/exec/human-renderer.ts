@@ -26,6 +26,9 @@ const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
   'turn_aborted',
 ]);
 
+/** The same marks as the UI's checklist: done, doing, to do. */
+const PLAN_MARKS = { completed: '✔', in_progress: '▶', pending: '□' } as const;
+
 /** How many trailing lines of a command's output are shown once it ends. */
 const OUTPUT_TAIL_LINES = 8;
 /** How many lines of a failed patch's explanation are shown (the model gets all of it). */
@@ -105,6 +108,12 @@ export class HumanRenderer {
       case 'context_compacted':
         err(style.dim(compactionNote(msg)));
         break;
+      case 'plan_update': {
+        err(style.bold('plan'));
+        if (msg.explanation !== null) err(style.dim(`  ${msg.explanation}`));
+        for (const item of msg.plan) err(`  ${PLAN_MARKS[item.status]} ${item.step}`);
+        break;
+      }
       case 'tool_call_blocked':
         err(style.red(blockedNote(msg)));
         break;
