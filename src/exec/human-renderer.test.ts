@@ -75,7 +75,7 @@ describe('exec\'s human renderer', () => {
     const { stdout, stderr } = render([
       { type: 'plan_update', explanation: 'Found it.', plan: [{ step: 'Read', status: 'completed' }, { step: 'Rename', status: 'in_progress' }, { step: 'Test', status: 'pending' }] },
     ]);
-    expect(stderr).toBe('\u001b[1mplan\u001b[22m\n\u001b[2m  Found it.\u001b[22m\n  ✔ Read\n  ▶ Rename\n  □ Test\n');
+    expect(stderr).toBe('\u001b[1mplan\u001b[22m\n\u001b[2m  Found it.\u001b[22m\n  ✓ Read\n  → Rename\n  · Test\n');
     expect(stdout).toBe('');
   });
 });

@@ -27,7 +27,7 @@ const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
 ]);
 
 /** The same marks as the UI's checklist: done, doing, to do. */
-const PLAN_MARKS = { completed: '✔', in_progress: '▶', pending: '□' } as const;
+const PLAN_MARKS = { completed: '✓', in_progress: '→', pending: '·' } as const;
 
 /** How many trailing lines of a command's output are shown once it ends. */
 const OUTPUT_TAIL_LINES = 8;
