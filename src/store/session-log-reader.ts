@@ -8,12 +8,13 @@
  * format, is refused with a `StoreError`.
  *
  * Compactions: a `compacted` record replaces the history read so far. A resume needs nothing before the last one,
- * so `from: 'last_compaction'` finds it by scanning line starts from the end and parses only from there (the
- * header, that record and what follows): resuming a long session costs what its last stretch costs. Its events
- * then begin inside the task that compacted (a compaction always happens in a task), and damage before the
- * record is not looked at.
+ * so `from: 'last_compaction'` reads the file from its end, in growing chunks, until it meets that record, and reads
+ * and parses only the header, that record and what follows: resuming a long session costs what its last stretch
+ * costs, not what the whole file does. Its events then begin inside the task that compacted (a compaction always
+ * happens in a task), and damage before the record is not looked at. Damage after it is reported with its line
+ * number, which takes reading the rest of the file: that read happens only then.
  */
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { EventMsg, ResponseItem } from '../protocol/index.ts';
 import { parseHeaderLine } from './session-header.ts';
 import {
@@ -25,7 +26,7 @@ import {
   type SessionMetaRecord,
   type SessionRecord,
 } from './session-record.ts';
-import { ioError } from './store-error.ts';
+import { ioError, StoreError } from './store-error.ts';
 
 export interface LoggedEvent {
   ts: string;
@@ -73,24 +74,96 @@ export interface ReadOptions {
   from?: 'start' | 'last_compaction';
   /** The newest format version understood (tests lower or raise it to check the version rules). */
   supported?: number;
+  /** The fast read's first read from the start and first read from the end, in bytes (tests make them tiny). */
+  chunks?: { head: number; tail: number };
 }
 
 export async function readSessionLog(path: string, options: ReadOptions = {}): Promise<SessionLog> {
-  let bytes: Buffer;
+  let handle: FileHandle;
   try {
-    bytes = await readFile(path);
+    handle = await open(path, 'r');
   } catch (cause) {
     throw ioError(path, 'read the session log', cause);
   }
-  return parseSessionLog(bytes, path, options);
+  try {
+    const { size } = await handle.stat();
+    // Not zeroed, and for a large file mapped lazily: the pages a fast read never fills are never touched.
+    const bytes = Buffer.allocUnsafe(size);
+    if (options.from === 'last_compaction') {
+      const fast = await readFromLastCompaction(handle, bytes, path, options);
+      if (fast !== null) return fast;
+    } else {
+      await fill(handle, bytes, 0, size);
+    }
+    return parseSessionLog(bytes, path, options);
+  } catch (cause) {
+    throw cause instanceof StoreError ? cause : ioError(path, 'read the session log', cause);
+  } finally {
+    await handle.close();
+  }
 }
 
 const NEWLINE = 0x0a;
 /** Damaged lines are quoted in problems; a megabyte of garbage must not be. */
 const MAX_QUOTED = 80;
+/** Read first by the fast read: the header line is in it. */
+const HEAD_BYTES = 64 * 1024;
+/** The fast read's first read from the end; each later one reads twice as far back as the one before. */
+const TAIL_CHUNK = 1024 * 1024;
+
+/**
+ * The fast read: fills `bytes` (the whole file's size) from the end backwards until the last sound compaction is in
+ * it, and parses from there. Null, with all of `bytes` filled, when the whole file must be parsed: there is no
+ * compaction, the header line is not where it should be, or a line after the compaction is damaged (its problem
+ * needs a line number, which takes counting every line before it).
+ */
+async function readFromLastCompaction(handle: FileHandle, bytes: Buffer, path: string, options: ReadOptions): Promise<SessionLog | null> {
+  const size = bytes.length;
+  const head = Math.min(size, options.chunks?.head ?? HEAD_BYTES);
+  await fill(handle, bytes, 0, head);
+  const headerEnd = bytes.subarray(0, head).indexOf(NEWLINE);
+  let tailStart = size;
+  if (headerEnd >= 0) {
+    const bodyStart = headerEnd + 1;
+    let end = size;
+    for (let chunk = options.chunks?.tail ?? TAIL_CHUNK; tailStart > head; chunk *= 2) {
+      const from = Math.max(head, tailStart - chunk);
+      await fill(handle, bytes, from, tailStart);
+      tailStart = from;
+      // Once the tail meets the head, every byte of the body is in memory.
+      const scan = findLastCompaction(bytes, bodyStart, end, tailStart <= head ? bodyStart : tailStart);
+      if (scan.at !== null) {
+        const log = parseFrom(bytes, path, options, { at: scan.at, partial: tailStart > head });
+        if (log.problems.length === 0) return log;
+        break;
+      }
+      end = scan.end;
+    }
+  }
+  await fill(handle, bytes, head, tailStart);
+  return null;
+}
+
+/** Reads the file's bytes `from`..`to` into the same place of `bytes`. */
+async function fill(handle: FileHandle, bytes: Buffer, from: number, to: number): Promise<void> {
+  for (let at = from; at < to; ) {
+    const { bytesRead } = await handle.read(bytes, at, to - at, at);
+    // Logs only grow at the end; bytes missing before it mean the file was replaced or truncated under the reader.
+    if (bytesRead === 0) throw new Error(`the file shrank while it was read (offset ${at})`);
+    at += bytesRead;
+  }
+}
 
 /** The reader over bytes already in memory. */
 export function parseSessionLog(bytes: Buffer, path: string, options: ReadOptions = {}): SessionLog {
+  return parseFrom(bytes, path, options, null);
+}
+
+/**
+ * The one pass over the buffer. `known`: where the last compaction was found, and whether only the bytes from it to
+ * the end (and the header) are in memory; null: look for it here when the options ask for it.
+ */
+function parseFrom(bytes: Buffer, path: string, options: ReadOptions, known: { at: number; partial: boolean } | null): SessionLog {
   // One pass over the buffer, decoding each line on its own: no whole-file string, no string building per line.
   const firstEnd = bytes.indexOf(NEWLINE);
   const headerText = bytes.toString('utf8', 0, firstEnd < 0 ? bytes.length : firstEnd);
@@ -112,7 +185,7 @@ export function parseSessionLog(bytes: Buffer, path: string, options: ReadOption
   // Line numbers are counted only when something needs one (a problem, a compaction's place), from a known point.
   let counted = { offset: bodyStart, line: 2 };
   if (options.from === 'last_compaction') {
-    const last = findLastCompaction(bytes, bodyStart);
+    const last = known !== null ? known.at : findLastCompaction(bytes, bodyStart, bytes.length, bodyStart).at;
     if (last !== null) {
       from = last;
       log.eventsFrom = 'last_compaction';
@@ -197,8 +270,9 @@ export function parseSessionLog(bytes: Buffer, path: string, options: ReadOption
 
   function lineNumber(offset: number): number {
     const line = lineAt(offset);
-    // Read from a compaction, lines before it were never counted: count them now, once, for the report.
-    if (!Number.isNaN(line)) return line;
+    // Read from a compaction, lines before it were never counted: count them now, once, for the report (unless
+    // they were not even read: the caller then reads them and parses again).
+    if (!Number.isNaN(line) || known?.partial === true) return line;
     counted = { offset: bodyStart, line: 2 };
     return lineAt(offset);
   }
@@ -210,25 +284,30 @@ const COMPACTED_MARK = Buffer.from('"type":"compacted"');
 const MARK_WINDOW = 64;
 
 /**
- * The offset of the last line that is a sound `compacted` record, or null. Only line starts are looked at until a
- * candidate is found, so this costs one backward pass over the newlines after it; a damaged candidate is passed
- * over for the one before it.
+ * Looks backwards, from the line that ends at `end` (exclusive: the start of a line already looked at, or the end of
+ * the file), for the last line that is a sound `compacted` record. Only bytes from `floor` on are in memory; a line
+ * that begins before `floor` is left for a later call (`end` says where to resume). Only line starts are looked at
+ * until a candidate is found, so this costs one backward pass over the newlines; a damaged candidate is passed over
+ * for the one before it.
  */
-function findLastCompaction(bytes: Buffer, bodyStart: number): number | null {
-  let end = bytes.length;
+function findLastCompaction(bytes: Buffer, bodyStart: number, end: number, floor: number): { at: number | null; end: number } {
   while (end > bodyStart) {
-    const newline = end - 2 >= bodyStart ? bytes.lastIndexOf(NEWLINE, end - 2) : -1;
-    const start = newline < bodyStart ? bodyStart : newline + 1;
+    // The newline before this line, searched only in what is in memory.
+    const newline = end - 1 > floor ? bytes.subarray(floor, end - 1).lastIndexOf(NEWLINE) : -1;
+    let start: number;
+    if (newline >= 0) start = floor + newline + 1;
+    else if (floor <= bodyStart) start = bodyStart;
+    else return { at: null, end };
     const window = bytes.subarray(start, Math.min(end, start + MARK_WINDOW));
     if (window.indexOf(COMPACTED_MARK) >= 0) {
       const lineEnd = bytes.indexOf(NEWLINE, start);
       const text = bytes.toString('utf8', start, lineEnd < 0 ? bytes.length : lineEnd);
       const record = parseLine(text);
-      if (record !== null && typeof record !== 'string' && record.type === 'compacted') return start;
+      if (record !== null && typeof record !== 'string' && record.type === 'compacted') return { at: start, end: start };
     }
     end = start;
   }
-  return null;
+  return { at: null, end: bodyStart };
 }
 
 function parseLine(text: string): SessionRecord | string | null {
