@@ -24,8 +24,8 @@ import type { BenchRow } from './bench-row.ts';
 
 const KEEL = resolve(import.meta.dirname, '../bin/keel.js');
 const ITEMS = 10_000;
-/** The compacted log: about 25,000 items of 2 KB, and 10 compactions. */
-const COMPACTED_ITEMS = 25_000;
+/** The compacted log: about 13,000 items of 2 KB with their events (about 50 MB), and 10 compactions. */
+const COMPACTED_ITEMS = 13_000;
 const COMPACTIONS = 10;
 const RUNS = 5;
 const API_KEY = 'sk-bench-resume-0123456789abcdef';
@@ -37,16 +37,20 @@ function median(values: number[]): number {
 }
 
 const FILLER = 'lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(32);
+const USAGE = { input_tokens: 40_000, cached_input_tokens: 30_000, output_tokens: 400, reasoning_output_tokens: 0, total_tokens: 40_400 };
 
 /**
  * Tasks of 20 items each: the prompt, then rounds of a shell call, its output and a remark, about 2 KB apiece. Every
  * call is answered, so the resume has no repair to make and the figure is the plain cost of a large history.
  *
- * With `compactions`, the items are cut into that many + 1 equal stretches and a compaction ends each stretch but the
+ * The compacted log is written as the engine writes a real session: each round also records the events a session
+ * keeps (the command's begin and end with its output, the remark, the token count), so its history is about half
+ * its bytes. Its items are cut into `compactions` + 1 equal stretches and a compaction ends each stretch but the
  * last, between tasks as the engine does it: its replacement history is the user's last few prompts and a summary
  * (about 4 KB), and the items of the next stretch follow it.
  */
-async function writeLargeLog(home: string, cwd: string, items = ITEMS, compactions = 0): Promise<{ path: string; sessionId: string }> {
+async function writeLargeLog(home: string, cwd: string, shape: { items: number; compactions?: number; events?: boolean } = { items: ITEMS }): Promise<{ path: string; sessionId: string }> {
+  const { items, compactions = 0, events = false } = shape;
   const sessionId = randomUUID();
   const writer = await SessionLogWriter.create({
     home,
@@ -76,8 +80,12 @@ async function writeLargeLog(home: string, cwd: string, items = ITEMS, compactio
     for (let round = 0; round < 6 && written < items - 2; round++) {
       const callId = `call_${task}_${round}`;
       item({ type: 'function_call', name: 'shell', arguments: JSON.stringify({ command: ['bash', '-lc', `echo ${FILLER}`] }), call_id: callId });
+      if (events) writer.recordEvent({ type: 'exec_command_begin', call_id: callId, command: ['bash', '-lc', `echo ${FILLER}`], cwd });
+      if (events) writer.recordEvent({ type: 'exec_command_end', call_id: callId, exit_code: 0, duration_ms: 100, aggregated_output: FILLER, status: 'completed' });
       item({ type: 'function_call_output', call_id: callId, output: JSON.stringify({ output: FILLER, metadata: { exit_code: 0, duration_seconds: 0.1 } }) });
+      if (events) writer.recordEvent({ type: 'agent_message', message: `round ${round}: ${FILLER}` });
       item(assistantMessage(`round ${round}: ${FILLER}`));
+      if (events) writer.recordEvent({ type: 'token_count', info: { total_token_usage: USAGE, last_token_usage: USAGE, model_context_window: null } });
     }
     writer.recordEvent({ type: 'task_complete', last_agent_message: null });
     if (written >= items - 2) break;
@@ -167,7 +175,7 @@ export async function run(): Promise<BenchRow[]> {
   const place = { home, cwd, url: proxy.url, arrivals };
   try {
     const large = await measure(await writeLargeLog(home, cwd), place);
-    const compacted = await measure(await writeLargeLog(home, cwd, COMPACTED_ITEMS, COMPACTIONS), place);
+    const compacted = await measure(await writeLargeLog(home, cwd, { items: COMPACTED_ITEMS, compactions: COMPACTIONS, events: true }), place);
     if (server.violations.length > 0) throw new Error(`the resumed request was refused:\n${server.violations.join('\n')}`);
     return [
       {
@@ -192,7 +200,7 @@ export async function run(): Promise<BenchRow[]> {
         unit: 'ms',
         target: '< 300 ms',
         ok: compacted.toRequest < 300,
-        note: `median of ${RUNS} (after 1 warm-up); ${COMPACTED_ITEMS} items, compactions evenly spread; spawn → request headers at the server`,
+        note: `median of ${RUNS} (after 1 warm-up); ${COMPACTED_ITEMS} items and their events, compactions evenly spread; spawn → request headers at the server`,
       },
     ];
   } finally {

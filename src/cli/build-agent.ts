@@ -11,6 +11,8 @@ import type { Notifier } from '../core/notify-hook.ts';
 import { createApplyPatchTool } from '../tools/apply-patch/patch-tool.ts';
 import { createShellTool } from '../tools/shell/shell-tool.ts';
 import { createUpdatePlanTool } from '../tools/plan/update-plan-tool.ts';
+import { createExecCommandTool, createWriteStdinTool } from '../tools/exec-command/exec-command-tool.ts';
+import { ProcessTable } from '../tools/exec-command/process-table.ts';
 import { appendPrompt } from '../store/index.ts';
 import type { RunSettings } from './run-settings.ts';
 import { createSafetyServices } from './safety-services.ts';
@@ -41,9 +43,22 @@ export interface AgentSettings {
   modelProfile?: (model: string) => ModelProfile;
   /** The sandbox and approval services; absent only where every call may run as it is (danger-full-access). */
   safety?: SafetyServices;
+  /** Default `exec_command`. */
+  shellTool?: 'exec_command' | 'shell';
+  /** Default 8. */
+  maxBackgroundProcesses?: number;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
+  const background = settings.initialContext?.background;
+  const processes = new ProcessTable({
+    max: settings.maxBackgroundProcesses,
+    firstId: background?.nextId,
+    endedWithLastRun: background?.processes,
+  });
+  const shell = createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv });
+  const execTools = [createExecCommandTool({ table: processes, env: settings.commandEnv }), createWriteStdinTool({ table: processes })];
+  const offersShell = settings.shellTool === 'shell';
   return createAgent({
     providerId: settings.providerId,
     context: {
@@ -53,11 +68,10 @@ export function buildAgent(settings: AgentSettings): Agent {
       sandboxPolicy: settings.sandboxPolicy,
     },
     client: createModelClient(settings.client),
-    tools: [
-      createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv }),
-      createApplyPatchTool(),
-      createUpdatePlanTool(),
-    ],
+    tools: [...(offersShell ? [shell] : execTools), createApplyPatchTool(), createUpdatePlanTool()],
+    // The other shell tool still runs when called (a model trained on it, a resumed session's history).
+    understoodTools: offersShell ? execTools : [shell],
+    processes,
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,
@@ -106,6 +120,8 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     userInstructions: settings.userInstructions,
     notifier: settings.notifier,
     commandEnv: settings.commandEnv,
+    shellTool: settings.shellTool,
+    maxBackgroundProcesses: settings.maxBackgroundProcesses,
     modelProfile: (model) => settings.modelSettings(model).profile,
     approvalPolicy: wiring.approvalPolicy,
     sandboxPolicy: wiring.sandboxPolicy ?? settings.sandboxPolicy,

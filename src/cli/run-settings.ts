@@ -51,6 +51,9 @@ export interface RunSettings {
   instructionFiles: string[];
   /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
   commandEnv: Record<string, string>;
+  /** The shell tool the model is offered (config `tools.shell`). */
+  shellTool: 'exec_command' | 'shell';
+  maxBackgroundProcesses: number;
 }
 
 export interface RunSettingsInput {
@@ -107,6 +110,8 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     approvalPolicy: safetySettings(config).approvalPolicy,
     instructionFiles: instructions.files.map((file) => file.path),
     modelSettings,
+    shellTool: config.tools.shell,
+    maxBackgroundProcesses: config.max_background_processes,
   };
 }
 

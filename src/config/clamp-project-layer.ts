@@ -61,6 +61,9 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
   if (project.model_provider !== undefined) layer.model_provider = project.model_provider;
   if (project.oss_provider !== undefined) layer.oss_provider = project.oss_provider;
   if (project.project_doc_max_bytes !== undefined) layer.project_doc_max_bytes = project.project_doc_max_bytes;
+  // Which shell tool the model gets and how many processes it may keep running grant nothing beyond the policy.
+  if (project.tools !== undefined) layer.tools = project.tools;
+  if (project.max_background_processes !== undefined) layer.max_background_processes = project.max_background_processes;
   // What a project says about its model only shapes requests to the provider the user chose; it grants nothing.
   for (const key of MODEL_KEYS) {
     if (project[key] !== undefined) Object.assign(layer, { [key]: project[key] });

@@ -21,6 +21,10 @@ import {
 
 export const WIRE_APIS = ['responses', 'chat'] as const satisfies readonly WireApi[];
 export const HISTORY_PERSISTENCE = ['save-all', 'none'] as const;
+/** The shell tool offered to the model: `exec_command` (with `write_stdin`, background processes) or `shell`. */
+export const SHELL_TOOLS = ['exec_command', 'shell'] as const;
+/** A cap on the cap: each background process holds a process group and an output window. */
+export const MAX_BACKGROUND_PROCESSES = 64;
 /** `none` sends no effort (the server's default applies), as Codex users know it. */
 export const EFFORT_SETTINGS = [...REASONING_EFFORTS, 'none'] as const;
 /** `none` asks for no reasoning summary. */
@@ -67,6 +71,9 @@ export const layerSpec = table({
     max_bytes: wholeNumber(1),
   }),
   project_doc_max_bytes: wholeNumber(0),
+  tools: table({ shell: oneOf(SHELL_TOOLS) }),
+  /** How many `exec_command` processes may run in the background at once. */
+  max_background_processes: wholeNumber(1, MAX_BACKGROUND_PROCESSES),
   /** Tokens the model's context holds, for "context left"; unset: the model catalogue's, else unknown. */
   model_context_window: wholeNumber(1),
   /** Compact the context once the last reported usage reaches this many tokens; unset: 80% of the model's window. */

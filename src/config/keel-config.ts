@@ -61,6 +61,8 @@ export interface KeelConfig {
   };
   /** Budget for AGENTS.md text; 0 turns project instructions off. */
   readonly project_doc_max_bytes: number;
+  readonly tools: { readonly shell: 'exec_command' | 'shell' };
+  readonly max_background_processes: number;
   /**
    * What config.toml says about the model, each overriding the model catalogue (src/model/model-catalogue.ts); null
    * where it says nothing. They apply to whatever model the run uses. See config/model-settings.ts.
@@ -111,5 +113,7 @@ export const DEFAULT_LAYER: ConfigLayer = {
   notify: [],
   history: { persistence: 'save-all', max_bytes: DEFAULT_HISTORY_MAX_BYTES },
   project_doc_max_bytes: DEFAULT_PROJECT_DOC_MAX_BYTES,
+  tools: { shell: 'exec_command' },
+  max_background_processes: 8,
   stateful: false,
 };

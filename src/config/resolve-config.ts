@@ -56,6 +56,8 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     notify: notify.length === 0 ? null : notify,
     history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
+    tools: { shell: required(required(merged.tools).shell) },
+    max_background_processes: required(merged.max_background_processes),
     model_context_window: merged.model_context_window ?? null,
     model_auto_compact_token_limit: merged.model_auto_compact_token_limit ?? null,
     model_reasoning_effort: merged.model_reasoning_effort ?? null,

@@ -6,7 +6,8 @@
  * A call left open by the end of the log gets an output that says what is known: whether its command had started
  * (keel stopped while it ran, so it was stopped too and its output is lost) or never started.
  */
-import { callIdOf, type EventMsg, type ResponseItem, type ToolOutputItem } from '../protocol/index.ts';
+import type { ResumedBackground } from './session.ts';
+import { callIdOf, type BackgroundProcess, type EventMsg, type ResponseItem, type ToolOutputItem } from '../protocol/index.ts';
 import type { SessionLog } from '../store/index.ts';
 import { unfinishedOutput } from '../tools/unfinished-call.ts';
 import { userMessageOrigin } from './compaction.ts';
@@ -29,7 +30,7 @@ export interface ResumePlan {
   /** Whether `replay` begins at the session's last compaction (what came before it is not shown). */
   replayFromCompaction: boolean;
   /** What the engine is told about its context: compactions so far, and the usage the server last reported since the last one. */
-  context: { compactions: number; lastReportedTokens: number | null };
+  context: { compactions: number; lastReportedTokens: number | null; background: ResumedBackground };
 }
 
 export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<Pick<SessionLog, 'compaction' | 'eventsFrom'>>): ResumePlan {
@@ -52,7 +53,7 @@ export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<P
     cutOff,
     replay,
     replayFromCompaction,
-    context: { compactions: log.compaction?.number ?? 0, lastReportedTokens: lastReportedTokens(events) },
+    context: { compactions: log.compaction?.number ?? 0, lastReportedTokens: lastReportedTokens(events), background: backgroundAtEnd(events) },
   };
 }
 
@@ -64,6 +65,25 @@ function lastReportedTokens(events: readonly EventMsg[]): number | null {
     if (event.type === 'token_count' && event.info !== null) return event.info.last_token_usage.total_tokens;
   }
   return null;
+}
+
+/**
+ * The background processes the log last listed (every one the model had not heard the end of: those still running
+ * then were stopped when that run of keel ended), and the first id a new one may take.
+ */
+function backgroundAtEnd(events: readonly EventMsg[]): ResumedBackground {
+  let processes: BackgroundProcess[] = [];
+  let highest = 0;
+  for (const event of events) {
+    if (event.type === 'background_processes') {
+      processes = event.processes;
+      for (const process of processes) highest = Math.max(highest, process.id);
+    }
+    if ((event.type === 'exec_command_begin' || event.type === 'exec_command_end') && event.process_id !== undefined) {
+      highest = Math.max(highest, event.process_id);
+    }
+  }
+  return { processes, nextId: highest + 1 };
 }
 
 /**

@@ -3,10 +3,11 @@
  * while it runs is queued into it; `interrupt` stops it and waits until every open call is answered and
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
-import { userMessage, type BlockedCalls, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
+import { userMessage, type BackgroundProcess, type BlockedCalls, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
 import type { ModelClient } from '../model/model-event.ts';
 import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
+import type { ProcessTable } from '../tools/exec-command/process-table.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { EventStream } from '../util/event-stream.ts';
 import { environmentContext } from './base-instructions.ts';
@@ -29,7 +30,10 @@ export interface SessionOptions {
   providerId: string;
   context: TurnContext;
   client: ModelClient;
+  /** The tools offered to the model. */
   tools: readonly AnyTool[];
+  /** Tools run when the model calls them but not offered (the shell tool not chosen, for a model trained on it). */
+  understoodTools?: readonly AnyTool[];
   instructions: string;
   /** Responses API stateful mode (`store: true` + `previous_response_id`). */
   stateful: boolean;
@@ -39,7 +43,7 @@ export interface SessionOptions {
   /** History to continue (a resumed session). */
   initialHistory?: readonly ResponseItem[];
   /** What a resumed session's log says about its context: compactions so far and the usage last reported. */
-  initialContext?: { compactions: number; lastReportedTokens: number | null };
+  initialContext?: { compactions: number; lastReportedTokens: number | null; background?: ResumedBackground };
   /** Where `add_to_history` puts submitted prompts (the prompt history file); absent: nothing is kept. */
   promptHistory?: PromptHistory;
   /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
@@ -56,6 +60,17 @@ export interface SessionOptions {
    * only for embedders that enforce safety themselves (and the engine's own tests).
    */
   safety?: SafetyServices;
+  /**
+   * The background processes `exec_command` starts (shared with that tool and `write_stdin`). The session lists and
+   * stops them on request, tells the model about them before each task, and stops them all at shutdown.
+   */
+  processes?: ProcessTable;
+}
+
+/** What a resumed session's log says about its background processes: the last list, and the next free id. */
+export interface ResumedBackground {
+  processes: BackgroundProcess[];
+  nextId: number;
 }
 
 /** How much of the limit a history must grow by after a compaction before the next automatic one. */
@@ -114,7 +129,7 @@ export class Session {
     this.compactions = options.initialContext?.compactions ?? 0;
     this.lastReportedTokens = options.initialContext?.lastReportedTokens ?? null;
     this.recorder = options.recorder ?? nullRecorder;
-    const registry = new ToolRegistry(options.tools);
+    const registry = new ToolRegistry(options.tools, options.understoodTools);
     const modelProfile = options.modelProfile ?? (() => UNKNOWN_MODEL_PROFILE);
     this.modelProfile = modelProfile;
     this.turnDeps = {
@@ -147,6 +162,7 @@ export class Session {
       rollout_path: this.recorder.path,
       reasoning_effort: modelProfile(this.context.model).reasoning?.effort ?? null,
     });
+    options.processes?.onChange((processes) => this.emit('background', { type: 'background_processes', processes }));
     void this.loop();
   }
 
@@ -199,6 +215,11 @@ export class Session {
         answer(op.decision);
         return;
       }
+      case 'list_background_processes':
+        this.emit(id, { type: 'background_processes', processes: this.options.processes?.list() ?? [] });
+        return;
+      case 'stop_background_process':
+        return this.stopBackground(id, op.process_id);
       case 'add_to_history':
         try {
           await this.options.promptHistory?.append(op.text);
@@ -208,6 +229,8 @@ export class Session {
         return;
       case 'shutdown':
         await this.interrupt();
+        // None outlives the session; each one stopped is listed as such before the end.
+        await this.options.processes?.stopAll();
         await this.recorder.flush();
         this.closed = true;
         this.emit(id, { type: 'shutdown_complete' });
@@ -287,6 +310,8 @@ export class Session {
       if (this.options.userInstructions) this.recordItem(userMessage(this.options.userInstructions));
       this.recordItem(this.environmentMessage());
     }
+    const background = this.options.processes?.noteForModel() ?? null;
+    if (background !== null) this.recordItem(userMessage(background));
     const inputs: string[] = [];
     if (start.type === 'input') inputs.push(this.addUserInput(start.items, emit));
     let lastAgentMessage: string | null = null;
@@ -349,6 +374,7 @@ export class Session {
     for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
     if (aborted) {
       for (const synthetic of this.history.normalize()) this.recorder.recordItem(synthetic);
+      this.options.processes?.interrupted();
       await this.recorder.flush();
       // Input that arrived during that flush is kept the same way.
       for (const queued of task.pending.splice(0)) this.addUserInput(queued, emit);
@@ -401,6 +427,9 @@ export class Session {
       deps.emit({ type: 'warning', message: 'nothing to compact yet: the model has not answered anything in this session' });
     }
     if (outcome.type === 'compacted') {
+      // A log read from its last compaction must still find the background processes.
+      const listed = this.options.processes?.list() ?? [];
+      if (listed.length > 0) deps.emit({ type: 'background_processes', processes: listed });
       this.compactions = outcome.number;
       this.lastReportedTokens = null;
       this.compactedFloor = outcome.tokensAfter;
@@ -433,6 +462,19 @@ export class Session {
     if (task.compactRequest !== null) this.deferredCompact = task.compactRequest;
     task.compactRequest = null;
     if (this.running === task) this.running = null;
+  }
+
+  private async stopBackground(id: string, target: number | 'all'): Promise<void> {
+    const table = this.options.processes;
+    if (target === 'all') {
+      await table?.stopAll();
+      if (table === undefined || table.list().length === 0) this.emit(id, { type: 'background_processes', processes: [] });
+      return;
+    }
+    if (table !== undefined && (await table.stop(target))) return;
+    const running = table?.list().filter((process) => process.status === 'running').map((process) => process.id) ?? [];
+    const known = running.length > 0 ? `running: ${running.join(', ')}` : 'none is running';
+    this.emit(id, { type: 'warning', message: `no background process ${target} is running (${known})` });
   }
 
   /** Resolves with the person's answer, or `abort` as soon as the task is interrupted (invariant 5 of events.ts). */

@@ -56,6 +56,21 @@ export const BlockedCalls = z.object({ refused: z.number(), denied: z.number(), 
 export type BlockedCalls = z.infer<typeof BlockedCalls>;
 export type CompactionReason = z.infer<typeof CompactionReason>;
 
+export const BackgroundProcess = z.object({
+  /** The `session_id` the model polls it by (`write_stdin`), and `/stop ID`. */
+  id: z.number(),
+  /** The command line as the model gave it. */
+  command: z.string(),
+  cwd: z.string(),
+  /** Epoch milliseconds. */
+  started_at: z.number(),
+  /** `stopped`: ended by keel (`/stop`, the end of the session); `exited`: ended by itself. */
+  status: z.enum(['running', 'exited', 'stopped']),
+  /** Once ended: its exit code (128 + N after signal N). */
+  exit_code: z.nullable(z.number()),
+});
+export type BackgroundProcess = z.infer<typeof BackgroundProcess>;
+
 export const EventMsg = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('session_configured'),
@@ -110,7 +125,19 @@ export const EventMsg = z.discriminatedUnion('type', [
     outcome: BlockedOutcome,
     reason: z.string(),
   }),
-  z.object({ type: z.literal('exec_command_begin'), call_id: callId, command: z.array(z.string()), cwd: z.string() }),
+  z.object({
+    type: z.literal('exec_command_begin'),
+    call_id: callId,
+    command: z.array(z.string()),
+    cwd: z.string(),
+    /**
+     * Set when the call is about a background process (see `background_processes`): `exec_command` started it, or
+     * `write_stdin` talks to it — then `command` is that process's command and `interaction_input` what was sent
+     * ('' for a poll).
+     */
+    process_id: z.optional(z.number()),
+    interaction_input: z.optional(z.string()),
+  }),
   z.object({
     type: z.literal('exec_command_output_delta'),
     call_id: callId,
@@ -126,8 +153,16 @@ export const EventMsg = z.discriminatedUnion('type', [
     duration_ms: z.number(),
     /** stdout and stderr interleaved as they arrived, truncated head and tail like the model's copy. */
     aggregated_output: z.string(),
-    status: z.enum(['completed', 'failed', 'timed_out', 'aborted']),
+    /** `backgrounded`: the command is still running as background process `process_id`; `exit_code` is null. */
+    status: z.enum(['completed', 'failed', 'timed_out', 'aborted', 'backgrounded']),
+    process_id: z.optional(z.number()),
   }),
+  /**
+   * The session's background processes (started by `exec_command`, still running when the call returned): sent
+   * whenever one starts, ends or is stopped, and in answer to `list_background_processes`. An ended process stays
+   * listed until the model has been told how it ended.
+   */
+  z.object({ type: z.literal('background_processes'), processes: z.array(BackgroundProcess) }),
   z.object({
     type: z.literal('apply_patch_approval_request'),
     call_id: callId,

@@ -47,6 +47,13 @@ export const Op = z.discriminatedUnion('type', [
    * model request. `instruction` adds to what the summary must keep (`/compact keep the API notes`).
    */
   z.object({ type: z.literal('compact'), instruction: z.optional(z.string()) }),
+  /** Asks for a `background_processes` event with the session's background processes as they are now. */
+  z.object({ type: z.literal('list_background_processes') }),
+  /**
+   * Stops a background process (and everything it started), or all of them; answered by `background_processes`,
+   * or a `warning` when no such process runs. The model is told with its next request.
+   */
+  z.object({ type: z.literal('stop_background_process'), process_id: z.union([z.number(), z.literal('all')]) }),
   /** Saves a submitted prompt to the prompt history file (recall is served by the front end from that file). */
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */

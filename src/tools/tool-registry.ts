@@ -14,13 +14,17 @@ export type ResolvedCall =
 
 export class ToolRegistry {
   private readonly byName = new Map<string, Tool<unknown>>();
+  private readonly offered: readonly AnyTool[];
 
-  constructor(tools: readonly AnyTool[]) {
+  /** `understood`: tools that run when called but are not offered to the model (an offered tool's name wins). */
+  constructor(tools: readonly AnyTool[], understood: readonly AnyTool[] = []) {
+    this.offered = tools;
+    for (const tool of understood) this.byName.set(tool.name, tool);
     for (const tool of tools) this.byName.set(tool.name, tool);
   }
 
   specs(): ToolSpec[] {
-    return [...this.byName.values()].map((tool) => tool.spec);
+    return this.offered.map((tool) => tool.spec);
   }
 
   /** Pure: finds the tool and parses the arguments; failures become outputs the model can act on. */

@@ -147,6 +147,7 @@ export class TranscriptView {
       case 'token_count':
       case 'shutdown_complete':
       case 'compaction_started':
+      case 'background_processes':
         break;
       default:
         msg satisfies never;

@@ -12,6 +12,7 @@ import type { ModelProfile } from '../../src/model/model-profile.ts';
 import type { AskForApproval, Event, EventMsg, EventType, Op, SandboxPolicy } from '../../src/protocol/index.ts';
 import type { SafetyServices } from '../../src/core/approval-gate.ts';
 import type { AnyTool } from '../../src/tools/tool.ts';
+import type { ProcessTable } from '../../src/tools/exec-command/process-table.ts';
 import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 
 export interface HarnessOptions {
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   sandboxPolicy?: SandboxPolicy;
   /** Given: every call goes through the approval gate with these services. */
   safety?: SafetyServices;
+  /** The background processes of exec_command tools among `tools`. */
+  processes?: ProcessTable;
 }
 
 type Waiter = { predicate: (event: Event) => boolean; resolve: (event: Event) => void; from: number };
@@ -52,6 +55,7 @@ export class AgentHarness {
         sandboxPolicy: options.sandboxPolicy ?? { type: 'danger-full-access' },
       },
       safety: options.safety,
+      processes: options.processes,
       client: createModelClient({
         wireApi: options.wireApi ?? 'responses',
         baseUrl: options.baseUrl,

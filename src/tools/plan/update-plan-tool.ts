@@ -4,6 +4,7 @@
  * shows the last one) and answers "Plan updated". A plan that breaks the rules is refused with what to fix, and
  * no event: the checklist never shows a plan the model was told is wrong.
  */
+import { parseJsonObject } from '../json-args.ts';
 import type { EventOf } from '../../protocol/index.ts';
 import type { ParseResult, Tool } from '../tool.ts';
 
@@ -59,14 +60,9 @@ export function createUpdatePlanTool(): Tool<PlanUpdate> {
 }
 
 export function parsePlan(raw: string): ParseResult<PlanUpdate> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return fail(`invalid JSON: ${(error as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('arguments must be a JSON object');
-  const { explanation, plan } = value as Record<string, unknown>;
+  const parsed = parseJsonObject(raw);
+  if (!parsed.ok) return parsed;
+  const { explanation, plan } = parsed.fields;
   if (explanation !== undefined && explanation !== null && typeof explanation !== 'string') return fail('explanation must be a string');
   if (!Array.isArray(plan)) return fail('plan must be an array of {"step": string, "status": "pending" | "in_progress" | "completed"}');
   if (plan.length > MAX_STEPS) return fail(`plan has ${plan.length} steps; keep it to at most ${MAX_STEPS}`);

@@ -1,11 +1,12 @@
 /**
  * A command started as the leader of its own process group (`detached: true`, i.e. setsid on POSIX), so that it and
- * everything it starts (pipelines, `&` jobs, orphaned grandchildren) can be signalled as one. stdin is /dev/null:
- * nothing can answer a prompt, and a command waiting on stdin must not hang the call.
+ * everything it starts (pipelines, `&` jobs, orphaned grandchildren) can be signalled as one. stdin is /dev/null
+ * unless asked for: nothing can answer a prompt, and a command waiting on stdin must not hang the call. Background
+ * processes (`exec_command`) get a pipe, which `write_stdin` writes to.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { findProgram } from './find-program.ts';
 import { isGroupAlive, waitUntilGroupGone } from './group-liveness.ts';
 import { registerGroup, unregisterGroup } from './group-registry.ts';
@@ -28,6 +29,8 @@ export interface ProcessGroup {
   readonly pgid: number;
   readonly stdout: Readable;
   readonly stderr: Readable;
+  /** The leader's stdin, when asked for (`stdin: 'pipe'`); null otherwise. */
+  readonly stdin: Writable | null;
   /** Settles once, when the leader has exited and been reaped. Other members may live on. */
   readonly leaderExit: Promise<LeaderExit>;
   /** True while any member other than zombies is alive. Once it answers false, the group leaves the registry. */
@@ -47,6 +50,8 @@ export interface SpawnGroupOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stopSteps?: readonly StopStep[];
+  /** Default `ignore` (/dev/null). */
+  stdin?: 'ignore' | 'pipe';
 }
 
 /**
@@ -69,10 +74,13 @@ export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOp
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe', 'pipe'],
   });
   const stdout = child.stdout as Readable;
   const stderr = child.stderr as Readable;
+  const stdin = child.stdin;
+  // A process that exits without reading its input makes a later write fail with EPIPE: that is not keel's crash.
+  stdin?.on('error', () => undefined);
   // Registered before anything can await, so an exit handler that runs now still finds it.
   const leaderExit = new Promise<LeaderExit>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -92,6 +100,7 @@ export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOp
     const onError = (error: NodeJS.ErrnoException): void => {
       stdout.destroy();
       stderr.destroy();
+      stdin?.destroy();
       if (child.pid !== undefined) unregisterGroup(child.pid);
       resolve(spawnFailure('/bin/sh', error));
     };
@@ -101,15 +110,14 @@ export function spawnProcessGroup(argv: readonly string[], options: SpawnGroupOp
       // Later errors (a failed kill) carry nothing we act on; without a listener they would crash keel.
       child.on('error', () => {});
       const pgid = child.pid as number;
-      resolve({ type: 'spawned', group: makeGroup(pgid, stdout, stderr, leaderExit, options.stopSteps) });
+      resolve({ type: 'spawned', group: makeGroup(pgid, { stdout, stderr, stdin }, leaderExit, options.stopSteps) });
     });
   });
 }
 
 function makeGroup(
   pgid: number,
-  stdout: Readable,
-  stderr: Readable,
+  { stdout, stderr, stdin }: { stdout: Readable; stderr: Readable; stdin: Writable | null },
   leaderExit: Promise<LeaderExit>,
   steps: readonly StopStep[] = DEFAULT_STOP_STEPS,
 ): ProcessGroup {
@@ -128,6 +136,7 @@ function makeGroup(
     pgid,
     stdout,
     stderr,
+    stdin,
     leaderExit,
     async isAlive() {
       const alive = await isGroupAlive(pgid);

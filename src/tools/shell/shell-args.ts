@@ -2,6 +2,7 @@
  * The `shell` tool's arguments, parsed from the model's JSON. Error messages are written for the model to act on;
  * the registry prefixes them with "failed to parse function arguments: ".
  */
+import { parseJsonObject } from '../json-args.ts';
 import type { ParseResult } from '../tool.ts';
 
 export interface ShellArgs {
@@ -13,14 +14,9 @@ export interface ShellArgs {
 }
 
 export function parseShellArgs(raw: string): ParseResult<ShellArgs> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    return fail(`invalid JSON: ${(error as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('arguments must be a JSON object');
-  const fields = value as Record<string, unknown>;
+  const parsed = parseJsonObject(raw);
+  if (!parsed.ok) return parsed;
+  const { fields } = parsed;
 
   const { command } = fields;
   if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {

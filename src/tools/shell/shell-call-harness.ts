@@ -27,7 +27,7 @@ export interface CallOptions {
   wrapArgv?: ToolContext['wrapArgv'];
 }
 
-export async function callShell(tool: Tool<ShellArgs>, rawArgs: unknown, options: CallOptions = {}): Promise<ShellCall> {
+export async function callShell<A = ShellArgs>(tool: Tool<A>, rawArgs: unknown, options: CallOptions = {}): Promise<ShellCall> {
   const parsed = tool.parse(JSON.stringify(rawArgs));
   if (!parsed.ok) throw new Error(`arguments did not parse: ${parsed.error}`);
   const controller = new AbortController();

@@ -133,7 +133,7 @@ async function runShell(
 }
 
 /** Why `cwd` cannot be used, or null. Checked up front because spawn reports a bad cwd as a missing program. */
-async function checkWorkdir(cwd: string): Promise<string | null> {
+export async function checkWorkdir(cwd: string): Promise<string | null> {
   try {
     const info = await stat(cwd);
     return info.isDirectory() ? null : `workdir is not a directory: ${cwd}`;
