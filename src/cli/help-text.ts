@@ -23,7 +23,7 @@ In the UI:
   Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
   too) · Backspace at the start of the prompt drops the last one
   Approvals: y approve · a approve for this session · n deny · Esc abort the task
-  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /help /quit`;
+  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 
@@ -80,7 +80,8 @@ Options:
                                    instead of sending the whole history with every request
       --stream-max-retries N       how often a failed model request is retried (default 5)
       --stream-idle-timeout-ms N   give up on a stream silent for N ms (default 300000)
-      --shell-timeout-ms N         default time limit of one shell command (default 120000)
+      --shell-timeout-ms N         default time limit of one command of the shell tool (default 120000;
+                                   exec_command has none: what outlasts its wait runs in the background)
   -s, --sandbox MODE               read-only (default), workspace-write, or danger-full-access
       --full-auto                  same as --sandbox workspace-write: edit the workspace, commands sandboxed
       --dangerously-bypass-sandbox same as --sandbox danger-full-access: nothing is confined
@@ -98,7 +99,12 @@ The session is recorded in $KEEL_HOME/sessions/; see "keel exec resume --help".
 Safety: exec never asks. Commands known to be read-only run as they are; every other command runs in the sandbox
 (bubblewrap on Linux, Seatbelt on macOS) of the sandbox mode — read-only by default, so nothing is written unless
 you pass --full-auto. What would need a question is refused and the model is told why. Commands never see
-variables named *KEY*, *SECRET* or *TOKEN*. "keel sandbox check" says whether a sandbox works here.`;
+variables named *KEY*, *SECRET* or *TOKEN*. "keel sandbox check" says whether a sandbox works here.
+
+Background processes: a command the model starts with exec_command that is still running when the call's wait ends
+(a dev server, a watcher) goes on in the background while the task does. At exit keel stops every one, with all
+they started, and lists them on stderr; at most max_background_processes (default 8, -c max_background_processes=N)
+run at once. -c tools.shell=shell offers the older shell tool instead.`;
 
 export const EXEC_RESUME_HELP = `Usage: keel exec resume (--last | SESSION_ID) [options] [PROMPT]
 

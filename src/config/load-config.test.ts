@@ -40,6 +40,8 @@ describe('loadConfig: defaults', () => {
       notify: null,
       history: { persistence: 'save-all', max_bytes: 1024 * 1024 },
       project_doc_max_bytes: 32 * 1024,
+      tools: { shell: 'exec_command' },
+      max_background_processes: 8,
       model_context_window: null,
       model_auto_compact_token_limit: null,
       model_reasoning_effort: null,
@@ -107,6 +109,12 @@ describe('loadConfig: precedence', () => {
       model_supports_images: false,
     });
     expect((await setup().load({ overrides: ['model_reasoning_effort=none'] })).config.model_reasoning_effort).toBe('none');
+  });
+
+  it('takes the shell tool and the background process limit from the file and -c', async () => {
+    const { config } = await setup('[tools]\nshell = "shell"').load({ overrides: ['max_background_processes=3'] });
+    expect(config.tools).toEqual({ shell: 'shell' });
+    expect(config.max_background_processes).toBe(3);
   });
 
   it('lets a later -c override win over an earlier one', async () => {

@@ -129,3 +129,23 @@ describe('the resume plan', () => {
     expect(plan.midTask).toBe(false);
   });
 });
+
+describe("the resume plan's background processes", () => {
+  const logged = (events: EventMsg[]) => ({ items: [], events: events.map((event) => ({ ts: '2026-12-02T00:00:00Z', event })) });
+  const listed = (id: number, status: 'running' | 'exited' | 'stopped') => ({ id, command: `job ${id}`, cwd: '/w', started_at: 0, status, exit_code: status === 'exited' ? 0 : null });
+
+  it('keeps the last list the log holds and numbers new processes after every id the log used', () => {
+    const plan = planResume(
+      logged([
+        { type: 'exec_command_begin', call_id: 'a', command: ['sh', '-c', 'x'], cwd: '/w', process_id: 4 },
+        { type: 'background_processes', processes: [listed(2, 'running'), listed(3, 'running')] },
+        { type: 'background_processes', processes: [listed(3, 'running')] },
+      ]),
+    );
+    expect(plan.context.background).toEqual({ processes: [listed(3, 'running')], nextId: 5 });
+  });
+
+  it('starts at 1 when the log never had one', () => {
+    expect(planResume(logged([])).context.background).toEqual({ processes: [], nextId: 1 });
+  });
+});

@@ -172,7 +172,7 @@ function blockedEvent(call: ToolCallItem, callId: string, subject: ApprovalSubje
 
 /** The call in a line a person can read: the command as typed, the files a patch touches, or the raw arguments. */
 function describeCall(call: ToolCallItem, subject: ApprovalSubject | null): string {
-  if (subject?.type === 'command') return quoteArgv(subject.argv);
+  if (subject?.type === 'command') return commandLine(subject.argv);
   if (subject?.type === 'patch') return `apply_patch ${Object.keys(subject.changes).join(', ')}`;
   if (call.type === 'local_shell_call') return quoteArgv(call.action.command);
   const raw = call.type === 'function_call' ? call.arguments : call.input;
@@ -184,6 +184,14 @@ function describeCall(call: ToolCallItem, subject: ApprovalSubject | null): stri
   }
   const flat = raw.replace(/\s+/g, ' ').trim();
   return `${call.name} ${flat.length > 120 ? `${flat.slice(0, 119)}…` : flat}`;
+}
+
+/** A shell script run as `bash -lc SCRIPT` (exec_command's shape) is shown as the script; any other argv quoted. */
+function commandLine(argv: readonly string[]): string {
+  const [shell, flag, script, ...rest] = argv;
+  const isShell = shell !== undefined && /(^|\/)(ba|z|da)?sh$/.test(shell);
+  if (isShell && (flag === '-lc' || flag === '-c') && script !== undefined && rest.length === 0) return script;
+  return quoteArgv(argv);
 }
 
 function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {

@@ -162,7 +162,9 @@ export class Session {
       rollout_path: this.recorder.path,
       reasoning_effort: modelProfile(this.context.model).reasoning?.effort ?? null,
     });
-    options.processes?.onChange((processes) => this.emit('background', { type: 'background_processes', processes }));
+    options.processes?.onChange((processes) => {
+      if (!this.closed) this.emit('background', { type: 'background_processes', processes });
+    });
     void this.loop();
   }
 

@@ -106,3 +106,22 @@ it('resumes a killed session over Chat Completions with every tool call answered
   const messages = (await second.waitForRequests(1))[0]!.body.messages as Array<{ role: string; tool_call_id?: string; content: string }>;
   expect(messages.find((message) => message.role === 'tool')).toMatchObject({ tool_call_id: 'call_killed' });
 });
+
+it('offers exec_command and write_stdin by default, and shell with tools.shell = "shell"; either shell tool runs when called', async () => {
+  const server = await useScriptedServer([
+    respond(functionCall('shell', { command: ['echo', 'old tool'] }, 'old')),
+    respond(text('a')),
+    respond(functionCall('exec_command', { cmd: 'echo new tool', login: false }, 'new')),
+    respond(text('b')),
+  ]);
+  const { home, cwd } = setup('');
+  const env = { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' };
+  expect((await runKeel(['exec', 'one'], { env, cwd })).code).toBe(0);
+  expect((await runKeel(['exec', '-c', 'tools.shell="shell"', 'two'], { env, cwd })).code).toBe(0);
+  const requests = await server.waitForRequests(4);
+  const names = (index: number) => (requests[index]!.body.tools as Array<{ name: string }>).map((tool) => tool.name);
+  expect(names(0)).toEqual(['exec_command', 'write_stdin', 'apply_patch', 'update_plan']);
+  expect(names(2)).toEqual(['shell', 'apply_patch', 'update_plan']);
+  expect(JSON.stringify(requests[1]!.body.input)).toContain('old tool');
+  expect(JSON.stringify(requests[3]!.body.input)).toContain('Process exited with code 0\\nOutput:\\nnew tool');
+});
