@@ -145,6 +145,12 @@ describe("the resume plan's background processes", () => {
     expect(plan.context.background).toEqual({ processes: [listed(3, 'running')], nextId: 5 });
   });
 
+  it('keeps the size the last compaction left, so the resumed session does not compact again at once', () => {
+    const compacted = (after: number): EventMsg => ({ type: 'context_compacted', reason: 'auto', tokens_before: 9000, tokens_after: after, compactions: 1 });
+    expect(planResume(logged([compacted(900), compacted(700)])).context.compactedFloor).toBe(700);
+    expect(planResume(logged([])).context.compactedFloor).toBe(0);
+  });
+
   it('starts at 1 when the log never had one', () => {
     expect(planResume(logged([])).context.background).toEqual({ processes: [], nextId: 1 });
   });

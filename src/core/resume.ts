@@ -6,6 +6,7 @@
  * A call left open by the end of the log gets an output that says what is known: whether its command had started
  * (keel stopped while it ran, so it was stopped too and its output is lost) or never started.
  */
+import type { ContextState } from './context-budget.ts';
 import type { ResumedBackground } from './session.ts';
 import { callIdOf, type BackgroundProcess, type EventMsg, type ResponseItem, type ToolOutputItem } from '../protocol/index.ts';
 import type { SessionLog } from '../store/index.ts';
@@ -30,7 +31,7 @@ export interface ResumePlan {
   /** Whether `replay` begins at the session's last compaction (what came before it is not shown). */
   replayFromCompaction: boolean;
   /** What the engine is told about its context: compactions so far, and the usage the server last reported since the last one. */
-  context: { compactions: number; lastReportedTokens: number | null; background: ResumedBackground };
+  context: Required<ContextState> & { background: ResumedBackground };
 }
 
 export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<Pick<SessionLog, 'compaction' | 'eventsFrom'>>): ResumePlan {
@@ -53,7 +54,12 @@ export function planResume(log: Pick<SessionLog, 'items' | 'events'> & Partial<P
     cutOff,
     replay,
     replayFromCompaction,
-    context: { compactions: log.compaction?.number ?? 0, lastReportedTokens: lastReportedTokens(events), background: backgroundAtEnd(events) },
+    context: {
+      compactions: log.compaction?.number ?? 0,
+      lastReportedTokens: lastReportedTokens(events),
+      compactedFloor: compactedFloor(events),
+      background: backgroundAtEnd(events),
+    },
   };
 }
 
@@ -65,6 +71,15 @@ function lastReportedTokens(events: readonly EventMsg[]): number | null {
     if (event.type === 'token_count' && event.info !== null) return event.info.last_token_usage.total_tokens;
   }
   return null;
+}
+
+/** The estimated size of the history the last compaction left (0: none among the events). */
+function compactedFloor(events: readonly EventMsg[]): number {
+  for (let index = events.length - 1; index >= 0; index--) {
+    const event = events[index]!;
+    if (event.type === 'context_compacted') return event.tokens_after;
+  }
+  return 0;
 }
 
 /**

@@ -15,7 +15,7 @@ import { ConversationHistory } from './history.ts';
 import { runTurn, type TurnDeps, type TurnOutcome } from './model-turn.ts';
 import { compactContext, stillTooBig, type CompactionOutcome } from './compact-context.ts';
 import { hasModelWork } from './compaction.ts';
-import { formatTokens } from '../util/format-tokens.ts';
+import { ContextBudget, type ContextState } from './context-budget.ts';
 import { PromptBuilder } from './prompt-builder.ts';
 import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import type { Notifier } from './notify-hook.ts';
@@ -43,7 +43,7 @@ export interface SessionOptions {
   /** History to continue (a resumed session). */
   initialHistory?: readonly ResponseItem[];
   /** What a resumed session's log says about its context: compactions so far and the usage last reported. */
-  initialContext?: { compactions: number; lastReportedTokens: number | null; background?: ResumedBackground };
+  initialContext?: ContextState & { background?: ResumedBackground };
   /** Where `add_to_history` puts submitted prompts (the prompt history file); absent: nothing is kept. */
   promptHistory?: PromptHistory;
   /** The project's instructions (AGENTS.md) as one message, given to the model at the start of a new session. */
@@ -72,9 +72,6 @@ export interface ResumedBackground {
   processes: BackgroundProcess[];
   nextId: number;
 }
-
-/** How much of the limit a history must grow by after a compaction before the next automatic one. */
-const AUTO_COMPACT_REGROWTH = 0.1;
 
 export interface PromptHistory {
   /** Appends one prompt. May reject; the session turns a failure into a warning. */
@@ -109,15 +106,7 @@ export class Session {
   /** Approval requests waiting for an answer, by call id. */
   private readonly pendingApprovals = new Map<string, (decision: ReviewDecision) => void>();
   private running: RunningTask | null = null;
-  /** Compactions over the session's whole life. */
-  private compactions: number;
-  /** Total tokens of the last response the server reported usage for; null: none since the last compaction. */
-  private lastReportedTokens: number | null;
-  /**
-   * The estimated size of the last compacted history. Auto compaction waits until the reported usage has grown
-   * past it by a margin, so a history that stays big after compacting is not compacted before every request.
-   */
-  private compactedFloor = 0;
+  private readonly budget: ContextBudget;
   /** A `compact` the last task took but could not do before it ended (an interrupt, a failure): the next task does it first. */
   private deferredCompact: { instruction: string | null } | null = null;
   private readonly ops = new EventStream<Submission>();
@@ -126,8 +115,7 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.context = options.context;
     this.history = new ConversationHistory(options.initialHistory ?? []);
-    this.compactions = options.initialContext?.compactions ?? 0;
-    this.lastReportedTokens = options.initialContext?.lastReportedTokens ?? null;
+    this.budget = new ContextBudget(options.initialContext);
     this.recorder = options.recorder ?? nullRecorder;
     const registry = new ToolRegistry(options.tools, options.understoodTools);
     const modelProfile = options.modelProfile ?? (() => UNKNOWN_MODEL_PROFILE);
@@ -357,7 +345,7 @@ export class Session {
         emit({ type: 'error', message: outcome.error.message, kind: outcome.error.kind });
         break;
       }
-      if (outcome.usage) this.lastReportedTokens = outcome.usage.total_tokens;
+      if (outcome.usage) this.budget.reported(outcome.usage.total_tokens);
       lastAgentMessage = outcome.lastAgentMessage ?? lastAgentMessage;
       const more = outcome.toolCalls > 0 || outcome.endTurn === false || task.pending.length > 0;
       if (more) continue;
@@ -420,8 +408,8 @@ export class Session {
         instruction,
         projectInstructions: this.options.userInstructions ? userMessage(this.options.userInstructions) : null,
         environment: this.environmentMessage(),
-        previous: this.compactions,
-        lastReported: this.lastReportedTokens,
+        previous: this.budget.compactions,
+        lastReported: this.budget.lastReportedTokens,
       },
       signal,
     );
@@ -432,28 +420,14 @@ export class Session {
       // A log read from its last compaction must still find the background processes.
       const listed = this.options.processes?.list() ?? [];
       if (listed.length > 0) deps.emit({ type: 'background_processes', processes: listed });
-      this.compactions = outcome.number;
-      this.lastReportedTokens = null;
-      this.compactedFloor = outcome.tokensAfter;
-      const limit = this.modelProfile(this.context.model).autoCompactTokenLimit;
-      if (limit !== null && outcome.tokensAfter >= limit) {
-        deps.emit({
-          type: 'warning',
-          message:
-            `the compacted conversation (about ${formatTokens(outcome.tokensAfter)} tokens) is still above the ` +
-            `auto-compaction limit (${formatTokens(limit)}, model_auto_compact_token_limit); keel compacts again only once it has grown`,
-        });
-      }
+      const stillAbove = this.budget.compacted(outcome.number, outcome.tokensAfter, this.modelProfile(this.context.model).autoCompactTokenLimit);
+      if (stillAbove !== null) deps.emit({ type: 'warning', message: stillAbove });
     }
     return outcome;
   }
 
-  /** Whether the usage the server last reported passed the model's auto-compaction limit (and grew since the last compaction). */
   private passedAutoLimit(): boolean {
-    const limit = this.modelProfile(this.context.model).autoCompactTokenLimit;
-    const used = this.lastReportedTokens;
-    if (limit === null || used === null || used < limit) return false;
-    return used - this.compactedFloor >= Math.max(1, Math.floor(limit * AUTO_COMPACT_REGROWTH));
+    return this.budget.passedAutoLimit(this.modelProfile(this.context.model).autoCompactTokenLimit);
   }
 
   /**
