@@ -3,8 +3,8 @@
  * `keel exec "…" > answer.txt` captures just the answer). An assistant message is held back until something
  * follows it, because only the last one of a task goes to stdout.
  */
-import type { Event, EventMsg, FileChange, TokenUsage } from '../protocol/index.ts';
-import { quoteArgv } from '../util/shell-quote.ts';
+import type { Event, EventMsg, EventOf, FileChange, TokenUsage } from '../protocol/index.ts';
+import { BackgroundLines } from './background-lines.ts';
 import { blockedCount, blockedNote } from './blocked-note.ts';
 import { compactionNote } from './compaction-note.ts';
 import type { Style } from './style.ts';
@@ -14,6 +14,8 @@ export interface HumanRendererOptions {
   stderr(text: string): void;
   style: Style;
   version: string;
+  /** Epoch milliseconds; default `Date.now` (tests pass a fixed clock). */
+  now?: () => number;
 }
 
 /** Events that can follow the final answer of a task, so they do not prove that a held message was not final. */
@@ -22,6 +24,8 @@ const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
   'agent_message_delta',
   'agent_reasoning_delta',
   'token_count',
+  // Sent whenever a background process ends, which may be while the final answer streams.
+  'background_processes',
   'task_complete',
   'turn_aborted',
 ]);
@@ -40,8 +44,11 @@ export class HumanRenderer {
   /** The session's working directory: patch paths are shown relative to it. */
   private cwd = '';
   private readonly commands = new Map<string, { command: string }>();
+  private readonly background: BackgroundLines;
 
-  constructor(private readonly options: HumanRendererOptions) {}
+  constructor(private readonly options: HumanRendererOptions) {
+    this.background = new BackgroundLines(options.now);
+  }
 
   render(event: Event): void {
     const msg = event.msg;
@@ -71,15 +78,23 @@ export class HumanRenderer {
         this.heldMessage = msg.message;
         break;
       case 'exec_command_begin': {
-        const command = quoteArgv(msg.command);
+        const command = this.background.begin(msg);
+        if (command === null) break;
         this.commands.set(msg.call_id, { command });
         err(`${style.cyan('$')} ${command} ${style.dim(`(in ${msg.cwd})`)}`);
         break;
       }
       case 'exec_command_end': {
+        if (this.background.isInteraction(msg.call_id)) {
+          this.renderInteraction(msg);
+          break;
+        }
         const seconds = (msg.duration_ms / 1000).toFixed(1);
         for (const line of tailLines(msg.aggregated_output, OUTPUT_TAIL_LINES)) err(style.dim(`  ${line}`));
-        if (msg.status === 'aborted') err(style.yellow(`  ⏹ stopped after ${seconds}s`));
+        if (msg.status === 'backgrounded') {
+          const command = this.commands.get(msg.call_id)?.command ?? '';
+          err(style.cyan(`  ${this.background.backgrounded(msg.process_id, command)}`));
+        } else if (msg.status === 'aborted') err(style.yellow(`  ⏹ stopped after ${seconds}s`));
         else if (msg.status === 'timed_out') err(style.red(`  ✗ timed out after ${seconds}s`));
         else if (msg.exit_code === 0) err(style.green(`  ✓ exit 0 · ${seconds}s`));
         else err(style.red(`  ✗ exit ${msg.exit_code ?? '?'} · ${seconds}s`));
@@ -142,9 +157,27 @@ export class HumanRenderer {
       case 'token_count':
         if (msg.info) this.tokens = msg.info.total_token_usage;
         break;
+      case 'background_processes':
+        this.background.update(msg);
+        break;
+      case 'shutdown_complete': {
+        const stopped = this.background.stoppedAtExit();
+        if (stopped !== null) err(style.yellow(stopped));
+        break;
+      }
       default:
         break;
     }
+  }
+
+  /** A `write_stdin` call: one line, then the new output's tail. */
+  private renderInteraction(msg: EventOf<'exec_command_end'>): void {
+    const { style } = this.options;
+    const shown = this.background.interaction(msg);
+    if (shown.type === 'quiet') return;
+    const tone = { plain: style.cyan, ok: style.green, failed: style.red, stopped: style.yellow }[shown.tone];
+    this.options.stderr(`${tone(shown.line)}\n`);
+    for (const line of tailLines(msg.aggregated_output, OUTPUT_TAIL_LINES)) this.options.stderr(`${style.dim(`  ${line}`)}\n`);
   }
 
   private relative(path: string): string {

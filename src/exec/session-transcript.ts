@@ -3,8 +3,9 @@
  * command with its exit status and output, where the session was interrupted and where its context was compacted
  * (the whole log is shown: what the model was given after a compaction is not what the person saw).
  */
-import type { EventMsg } from '../protocol/index.ts';
+import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
+import { scriptOf } from './background-lines.ts';
 import { compactionNote } from './compaction-note.ts';
 
 export interface TranscriptInput {
@@ -20,7 +21,7 @@ const OUTPUT_LINES = 20;
 
 export function sessionMarkdown(input: TranscriptInput): string {
   const out: string[] = [`# Session ${input.id}`, '', `- started: ${input.startedAt}`, `- directory: ${input.cwd}`, `- model: ${input.model}`, ''];
-  const commands = new Map<string, string[]>();
+  const commands = new Map<string, string>();
   for (const { event } of input.events) {
     switch (event.type) {
       case 'user_message':
@@ -34,13 +35,15 @@ export function sessionMarkdown(input: TranscriptInput): string {
         out.push(`> _thinking:_ ${event.text.replace(/\n/g, '\n> ')}`, '');
         break;
       case 'exec_command_begin':
-        commands.set(event.call_id, event.command);
+        commands.set(event.call_id, commandLine(event));
         break;
       case 'exec_command_end': {
-        const command = commands.get(event.call_id) ?? [];
+        const command = commands.get(event.call_id) ?? '$';
         commands.delete(event.call_id);
-        out.push('```console', `$ ${quoteArgv(command)}`, ...lastLines(event.aggregated_output), '```');
-        out.push(`_${event.status}, exit ${event.exit_code ?? '?'}, ${(event.duration_ms / 1000).toFixed(1)}s_`, '');
+        const seconds = `${(event.duration_ms / 1000).toFixed(1)}s`;
+        out.push('```console', command, ...lastLines(event.aggregated_output), '```');
+        if (event.status === 'backgrounded') out.push(`_running in background as session ${event.process_id ?? '?'}, ${seconds}_`, '');
+        else out.push(`_${event.status}, exit ${event.exit_code ?? '?'}, ${seconds}_`, '');
         break;
       }
       case 'patch_apply_end':
@@ -59,11 +62,20 @@ export function sessionMarkdown(input: TranscriptInput): string {
         break;
     }
   }
-  for (const command of commands.values()) out.push('```console', `$ ${quoteArgv(command)}`, '```', '_still running when the session stopped_', '');
+  for (const command of commands.values()) out.push('```console', command, '```', '_still running when the session stopped_', '');
   if (input.problems.length > 0) {
     out.push('## Damaged lines', '', ...input.problems.map((problem) => `- line ${problem.line}: ${problem.message}`), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** `$ script` for a command; `↳ session 3: poll` or `↳ session 3: sent "y\n"` for a `write_stdin` call. */
+function commandLine(event: EventOf<'exec_command_begin'>): string {
+  if (event.interaction_input !== undefined && event.process_id !== undefined) {
+    const what = event.interaction_input === '' ? 'poll' : `sent ${JSON.stringify(event.interaction_input)}`;
+    return `↳ session ${event.process_id}: ${what}`;
+  }
+  return `$ ${event.process_id !== undefined ? scriptOf(event.command) : quoteArgv(event.command)}`;
 }
 
 function lastLines(text: string): string[] {

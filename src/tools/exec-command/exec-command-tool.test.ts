@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registeredGroups } from '../shell/group-registry.ts';
 import { callShell, findLiveProcesses, uniqueSleepArg } from '../shell/shell-call-harness.ts';
@@ -83,6 +86,17 @@ describe('exec_command', () => {
     const call = await callShell(exec, { cmd: 'tty; test -t 0 && echo interactive', tty: true });
     expect(call.result.output).toMatch(/\/dev\/pts\/\d+/);
     expect(call.result.output).toContain('interactive');
+  });
+
+  it("does not read ~/.bashrc when keel's own environment has no SHLVL (bash takes a socket stdin for a remote shell)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+    writeFileSync(join(home, '.bashrc'), 'echo noise from bashrc\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.SHLVL;
+    const table = new ProcessTable();
+    tables.push(table);
+    const call = await callShell(createExecCommandTool({ table, env }), { cmd: 'echo quiet', login: false });
+    expect(call.end?.aggregated_output).toBe('quiet\n');
   });
 
   it('says so when the workdir does not exist, without starting anything', async () => {

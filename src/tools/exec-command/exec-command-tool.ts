@@ -109,6 +109,15 @@ function defaultShell(): string {
   return bash ?? '/bin/sh';
 }
 
+/**
+ * The command's stdin is a socket (how Node makes a pipe), and bash started with a socket on stdin and no SHLVL
+ * takes itself for a remote shell and reads ~/.bashrc even for `bash -c`, printing whatever that prints into every
+ * command's output. A SHLVL says it is a local shell.
+ */
+function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.SHLVL === undefined ? { ...env, SHLVL: '1' } : env;
+}
+
 /** A terminal for the command: util-linux `script` runs it on a pseudo-terminal and relays stdin and output. */
 function inTerminal(argv: readonly string[]): string[] {
   return ['script', '-q', '-e', '-f', '-c', quoteArgv(argv), '/dev/null'];
@@ -141,7 +150,7 @@ async function runExecCommand(args: ExecCommandArgs, ctx: ToolContext, options: 
   };
   const workdirProblem = await checkWorkdir(cwd);
   if (workdirProblem !== null) return fail(workdirProblem, SPAWN_FAILED_EXIT_CODE);
-  const spawned = await spawnProcessGroup(wrapped.argv, { cwd, env: options.env ?? process.env, stdin: 'pipe', stopSteps: options.stopSteps });
+  const spawned = await spawnProcessGroup(wrapped.argv, { cwd, env: commandEnv(options.env ?? process.env), stdin: 'pipe', stopSteps: options.stopSteps });
   if (spawned.type === 'failed') return fail(spawned.message, spawned.exitCode);
 
   const proc = new BackgroundProcess(id, args.cmd, argv, cwd, spawned.group, options.drainMs);
