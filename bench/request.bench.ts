@@ -42,7 +42,7 @@ export async function run(): Promise<BenchRow[]> {
   const builder = new PromptBuilder({
     stateful: false,
     instructions: 'You are keel.',
-    tools: [],
+    tools: () => [],
     promptCacheKey: 'bench-session',
     parallelToolCalls: false,
     modelProfile: (model) => modelSettingsFor(NO_MODEL_SETTINGS, model).profile,

@@ -13,6 +13,9 @@ import { createShellTool } from '../tools/shell/shell-tool.ts';
 import { createUpdatePlanTool } from '../tools/plan/update-plan-tool.ts';
 import { createExecCommandTool, createWriteStdinTool } from '../tools/exec-command/exec-command-tool.ts';
 import { ProcessTable } from '../tools/exec-command/process-table.ts';
+import { startMcpTools } from '../mcp/mcp-late-tools.ts';
+import type { KeelConfig } from '../config/index.ts';
+import { VERSION } from './version.ts';
 import { appendPrompt } from '../store/index.ts';
 import type { RunSettings } from './run-settings.ts';
 import { createSafetyServices } from './safety-services.ts';
@@ -47,6 +50,8 @@ export interface AgentSettings {
   shellTool?: 'exec_command' | 'shell';
   /** Default 8. */
   maxBackgroundProcesses?: number;
+  /** Started in the background with the session; their tools join once each is up. */
+  mcpServers?: KeelConfig['mcp_servers'];
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
@@ -59,6 +64,19 @@ export function buildAgent(settings: AgentSettings): Agent {
   const shell = createShellTool({ defaultTimeoutMs: settings.shellTimeoutMs, env: settings.commandEnv });
   const execTools = [createExecCommandTool({ table: processes, env: settings.commandEnv }), createWriteStdinTool({ table: processes })];
   const offersShell = settings.shellTool === 'shell';
+  const builtIn = [...(offersShell ? [shell] : execTools), createApplyPatchTool(), createUpdatePlanTool()];
+  const hidden = offersShell ? execTools : [shell];
+  const servers = settings.mcpServers ?? {};
+  const lateTools = Object.values(servers).some((server) => server.enabled)
+    ? startMcpTools({
+        servers,
+        env: settings.commandEnv ?? process.env,
+        secretsEnv: process.env,
+        cwd: settings.cwd,
+        reservedNames: new Set([...builtIn, ...hidden].map((tool) => tool.name)),
+        version: VERSION,
+      })
+    : undefined;
   return createAgent({
     providerId: settings.providerId,
     context: {
@@ -68,10 +86,11 @@ export function buildAgent(settings: AgentSettings): Agent {
       sandboxPolicy: settings.sandboxPolicy,
     },
     client: createModelClient(settings.client),
-    tools: [...(offersShell ? [shell] : execTools), createApplyPatchTool(), createUpdatePlanTool()],
+    tools: builtIn,
     // The other shell tool still runs when called (a model trained on it, a resumed session's history).
-    understoodTools: offersShell ? execTools : [shell],
+    understoodTools: hidden,
     processes,
+    lateTools,
     instructions: BASE_INSTRUCTIONS,
     stateful: settings.stateful,
     maxRetries: settings.maxRetries,
@@ -122,6 +141,7 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     commandEnv: settings.commandEnv,
     shellTool: settings.shellTool,
     maxBackgroundProcesses: settings.maxBackgroundProcesses,
+    mcpServers: settings.mcpServers,
     modelProfile: (model) => settings.modelSettings(model).profile,
     approvalPolicy: wiring.approvalPolicy,
     sandboxPolicy: wiring.sandboxPolicy ?? settings.sandboxPolicy,

@@ -43,6 +43,12 @@ export async function doctorCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     checks.push({ name: 'configuration', ok: false, detail: error.message });
   }
   if (config !== null) checks.push(...(await providerChecks(config, env)));
+  if (config !== null && Object.keys(config.mcp_servers).length > 0) {
+    const { describeServer, probeServers } = await import('../mcp/probe-servers.ts');
+    for (const server of await probeServers(config.mcp_servers, env, process.cwd())) {
+      checks.push({ name: 'MCP server', ok: server.state === null || server.state.status === 'ready', detail: describeServer(server) });
+    }
+  }
   checks.push(await homeCheck(home));
   const probe = await probeSandbox(nodeSandboxHost());
   checks.push({ name: 'sandbox', ok: probe.type === 'available', detail: describeProbe(probe).replace(/^sandbox: /, '').replace('\n', ' ') });

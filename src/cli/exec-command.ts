@@ -12,7 +12,7 @@ import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
-import { UsageError } from './usage-error.ts';
+import { optionalInteger, UsageError } from './usage-error.ts';
 import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
@@ -137,12 +137,3 @@ async function readPrompt(arg: string | undefined): Promise<string> {
   return text;
 }
 
-/** A whole number given on the command line, or undefined when the flag is absent. */
-function optionalInteger(raw: string | undefined, flag: string, allowZero = false): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new UsageError(`${flag} expects a ${allowZero ? 'non-negative' : 'positive'} whole number, got "${raw}"`);
-  }
-  return value;
-}

@@ -23,7 +23,7 @@ In the UI:
   Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
   too) · Backspace at the start of the prompt drops the last one
   Approvals: y approve · a approve for this session · n deny · Esc abort the task
-  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /help /quit`;
+  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /mcp /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 
@@ -34,6 +34,8 @@ Usage:
   keel exec [options] [PROMPT]   run one task without interaction (PROMPT, or "-" / nothing to read stdin)
   keel exec resume (--last | SESSION_ID) [PROMPT]
                                  go on with a recorded session (after Ctrl+C, a crash, a kill)
+  keel proto [options]           speak the engine's protocol on stdin/stdout (JSON lines), to embed keel
+  keel mcp list [--json]         start each configured MCP server, list its tools, and say why one does not start
   keel sessions [--all] [--json] list the sessions of this repository, newest first
   keel sessions show SESSION_ID [--format markdown|json]
                                  print a session as a transcript or as JSON
@@ -120,6 +122,48 @@ All options of "keel exec" apply (--json, -o, -m, --stateful, …). Two keel pro
 a second one is refused with the holder's process id.`;
 
 
+
+export const PROTO_HELP = `Usage: keel proto [options]
+
+Runs one session driven by another program: submissions {"id","op"} are read from standard input, one JSON
+object per line, and events {"id","seq","msg"} are written to standard output, one per line, starting with
+session_configured. stdout carries nothing else; diagnostics go to stderr. The JSON Schemas of both are in the
+package's schema/ folder (submission.schema.json, event.schema.json).
+
+  {"id":"1","op":{"type":"user_turn","items":[{"type":"text","text":"fix the failing test"}]}}
+  {"id":"2","op":{"type":"exec_approval","id":"CALL_ID","decision":"approved"}}
+  {"id":"3","op":{"type":"interrupt"}}
+
+A line that is not JSON or not a valid submission gets an error event ("line N: …", kind null) under the line's
+id (or "proto") and the session goes on. seq counts stdout's lines from 0, those errors included. The end of
+input sends shutdown; so do SIGINT and SIGTERM (a second one quits at once). shutdown_complete is always the last
+line.
+
+Options:
+  -m, --model NAME                 the model to use (default: config.toml's model; a resumed session's own)
+  -p, --profile NAME               use the [profiles.NAME] table of config.toml
+  -c, --config KEY=VALUE           override one config.toml key for this run (repeatable)
+      --oss                        use the local provider (Ollama unless configured)
+  -a, --ask-for-approval POLICY    untrusted, on-failure, on-request or never (default: config.toml's
+                                   approval_policy, else on-request); questions come as exec_approval_request /
+                                   apply_patch_approval_request events, answered with exec_approval / patch_approval
+  -s, --sandbox MODE               read-only (default), workspace-write or danger-full-access
+      --full-auto                  -a on-request -s workspace-write
+      --dangerously-bypass-sandbox run commands without a sandbox (danger-full-access)
+  -C, --cd DIR                     work in DIR instead of the current directory
+      --resume SESSION_ID          go on with a recorded session (any unique beginning of its id)
+      --last                       go on with the most recent session of this repository (or directory)
+      --stateful                   let the server keep the conversation (store: true + previous_response_id)
+      --stream-max-retries N       how often a failed model request is retried (default 5)
+      --stream-idle-timeout-ms N   give up on a stream silent for N ms (default 300000)
+      --shell-timeout-ms N         default time limit of one command of the shell tool (default 120000)
+  -h, --help                       show this help
+
+Exit codes: 0 the session shut down; 2 keel was called or configured wrongly (nothing was read); 129, 130, 143
+a signal (SIGHUP, SIGINT, SIGTERM) ended the session.
+
+The session is recorded in $KEEL_HOME/sessions/ like any other. A resumed session whose last task was cut off
+waits for a continue_task or user_turn op.`;
 
 export const TUI_HELP = `Usage: keel [options] [PROMPT]
 

@@ -41,10 +41,14 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./exec-command.ts')).execCommand(rest, process.env);
     case 'doctor':
       return (await import('./doctor-command.ts')).doctorCommand(rest, process.env);
+    case 'mcp':
+      return (await import('./mcp-command.ts')).mcpCommand(rest, process.env);
     case 'sandbox':
       return (await import('./sandbox-command.ts')).sandboxCommand(rest);
     case 'sessions':
       return (await import('./sessions-command.ts')).sessionsCommand(rest, process.env);
+    case 'proto':
+      return (await import('./proto-command.ts')).protoCommand(rest, process.env);
     case 'demo':
       return (await import('./demo-command.ts')).demoCommand(rest);
     case 'apply_patch':

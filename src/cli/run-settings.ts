@@ -18,6 +18,7 @@ import {
   shellEnvironmentPolicy,
   safetySettings,
   type ConfigFlags,
+  type KeelConfig,
   type ModelSettings,
 } from '../config/index.ts';
 import { createNotifier, type Notifier } from '../core/notify-hook.ts';
@@ -54,6 +55,8 @@ export interface RunSettings {
   /** The shell tool the model is offered (config `tools.shell`). */
   shellTool: 'exec_command' | 'shell';
   maxBackgroundProcesses: number;
+  /** The enabled and disabled MCP servers of config.toml, by name. */
+  mcpServers: KeelConfig['mcp_servers'];
 }
 
 export interface RunSettingsInput {
@@ -112,6 +115,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     modelSettings,
     shellTool: config.tools.shell,
     maxBackgroundProcesses: config.max_background_processes,
+    mcpServers: config.mcp_servers,
   };
 }
 

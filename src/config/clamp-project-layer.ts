@@ -26,6 +26,7 @@ export interface ClampedProjectLayer {
 
 const NOT_FOR_PROJECTS: Readonly<Record<string, string>> = {
   notify: 'a project cannot choose programs for keel to run',
+  mcp_servers: 'a project cannot choose programs for keel to run or servers for it to talk to',
   model_providers: 'a project cannot define or change providers (they decide where your API key is sent)',
   history: 'prompt history settings are yours alone',
   profile: 'profiles belong in your own config',

@@ -45,6 +45,29 @@ export const providerSpec = table({
   stream_idle_timeout_ms: wholeNumber(1),
 });
 
+/** `auto`: read-only tools run, others follow the approval policy; `prompt`: always ask; `approve`: never ask. */
+export const MCP_APPROVAL_MODES = ['auto', 'prompt', 'approve'] as const;
+
+export const mcpServerSpec = table({
+  /** stdio: the program that runs the server. */
+  command: text(),
+  args: textList(),
+  env: textMap(),
+  cwd: text(),
+  /** Streamable HTTP: the server's endpoint. */
+  url: httpUrl(),
+  /** The environment variable holding the bearer token (never the token itself). */
+  bearer_token_env_var: text(),
+  http_headers: textMap(),
+  startup_timeout_sec: wholeNumber(1, 600),
+  tool_timeout_sec: wholeNumber(1, 24 * 3600),
+  enabled: flag(),
+  /** Only these tools are offered (absent: all). */
+  enabled_tools: textList(),
+  disabled_tools: textList(),
+  default_tools_approval_mode: oneOf(MCP_APPROVAL_MODES),
+});
+
 export const layerSpec = table({
   model: text(),
   model_provider: text(),
@@ -72,6 +95,7 @@ export const layerSpec = table({
   }),
   project_doc_max_bytes: wholeNumber(0),
   tools: table({ shell: oneOf(SHELL_TOOLS) }),
+  mcp_servers: tableMap(mcpServerSpec),
   /** How many `exec_command` processes may run in the background at once. */
   max_background_processes: wholeNumber(1, MAX_BACKGROUND_PROCESSES),
   /** Tokens the model's context holds, for "context left"; unset: the model catalogue's, else unknown. */
@@ -100,5 +124,6 @@ export const fileSpec = table({
 });
 
 export type ProviderLayer = Infer<typeof providerSpec>;
+export type McpServerLayer = Infer<typeof mcpServerSpec>;
 export type ConfigLayer = Infer<typeof layerSpec>;
 export type ConfigFileLayer = Infer<typeof fileSpec>;

@@ -26,6 +26,23 @@ export interface ProviderConfig {
   readonly stream_idle_timeout_ms: number;
 }
 
+export type McpTransportConfig =
+  | { readonly type: 'stdio'; readonly command: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly cwd: string | null }
+  | { readonly type: 'http'; readonly url: string; readonly bearer_token_env_var: string | null; readonly http_headers: Readonly<Record<string, string>> };
+
+export interface McpServerConfig {
+  readonly transport: McpTransportConfig;
+  readonly startup_timeout_sec: number;
+  readonly tool_timeout_sec: number;
+  readonly enabled: boolean;
+  /** null: every tool the server lists. */
+  readonly enabled_tools: readonly string[] | null;
+  readonly disabled_tools: readonly string[];
+  readonly default_tools_approval_mode: 'auto' | 'prompt' | 'approve';
+}
+
+export const MCP_DEFAULTS = { startup_timeout_sec: 10, tool_timeout_sec: 60 } as const;
+
 export interface ShellEnvironmentPolicy {
   readonly inherit: EnvironmentInherit;
   /** When false, variables whose names contain KEY, SECRET or TOKEN are never passed to commands. */
@@ -62,6 +79,8 @@ export interface KeelConfig {
   /** Budget for AGENTS.md text; 0 turns project instructions off. */
   readonly project_doc_max_bytes: number;
   readonly tools: { readonly shell: 'exec_command' | 'shell' };
+  /** The MCP servers whose tools the model gets, by name. */
+  readonly mcp_servers: Readonly<Record<string, McpServerConfig>>;
   readonly max_background_processes: number;
   /**
    * What config.toml says about the model, each overriding the model catalogue (src/model/model-catalogue.ts); null

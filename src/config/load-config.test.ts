@@ -117,6 +117,15 @@ describe('loadConfig: precedence', () => {
     expect(config.max_background_processes).toBe(3);
   });
 
+  it('reads MCP servers with their defaults filled in', async () => {
+    const toml = ['[mcp_servers.docs]', 'command = "npx"', 'args = ["-y", "docs-server"]', '[mcp_servers.tracker]', 'url = "https://mcp.example.com/mcp"', 'bearer_token_env_var = "TRACKER_TOKEN"', 'enabled_tools = ["search"]'].join('\n');
+    const { config } = await setup(toml).load();
+    expect(config.mcp_servers).toEqual({
+      docs: { transport: { type: 'stdio', command: 'npx', args: ['-y', 'docs-server'], env: {}, cwd: null }, startup_timeout_sec: 10, tool_timeout_sec: 60, enabled: true, enabled_tools: null, disabled_tools: [], default_tools_approval_mode: 'auto' },
+      tracker: { transport: { type: 'http', url: 'https://mcp.example.com/mcp', bearer_token_env_var: 'TRACKER_TOKEN', http_headers: {} }, startup_timeout_sec: 10, tool_timeout_sec: 60, enabled: true, enabled_tools: ['search'], disabled_tools: [], default_tools_approval_mode: 'auto' },
+    });
+  });
+
   it('lets a later -c override win over an earlier one', async () => {
     const { config } = await setup().load({ overrides: ['model=first', 'model=second'] });
     expect(config.model).toBe('second');
@@ -196,7 +205,7 @@ describe('loadConfig: warnings and file errors', () => {
       'api_key = "sk-nope"',
       '[profiles.p]',
       'sandbox = "read-only"',
-      '[mcp_servers.files]',
+      '[mcp_server.files]',
       'command = "x"',
     ].join('\n');
     const { config, warnings } = await setup(toml).load({ overrides: ['modell=x'] });
@@ -206,7 +215,7 @@ describe('loadConfig: warnings and file errors', () => {
       '~/.keel/config.toml: history.persistance: unknown key, ignored',
       '~/.keel/config.toml: model_providers.local.api_key: unknown key, ignored',
       '~/.keel/config.toml: profiles.p.sandbox: unknown key, ignored',
-      '~/.keel/config.toml: mcp_servers: unknown key, ignored',
+      '~/.keel/config.toml: mcp_server: unknown key, ignored',
       '-c modell=x: modell: unknown key, ignored',
     ]);
     expect(config.model_providers.local?.base_url).toBe('http://localhost:8080/v1');

@@ -104,14 +104,18 @@ describe('project config: may tighten, never loosen', () => {
       'persistence = "none"',
       '[profiles.p]',
       'model = "x"',
+      '[mcp_servers.evil]',
+      'command = "sh"',
     ].join('\n');
     const { config, warnings } = await setup('', project).load();
+    expect(config.mcp_servers).toEqual({});
     expect(config.notify).toBeNull();
     expect(config.model_providers.openai?.base_url).toBe('https://api.openai.com/v1');
     expect(config.history.persistence).toBe('save-all');
     expect(config.profile).toBeNull();
     expect(warnings).toEqual([
       `${P}: notify: a project cannot choose programs for keel to run; ignored`,
+      `${P}: mcp_servers: a project cannot choose programs for keel to run or servers for it to talk to; ignored`,
       `${P}: model_providers: a project cannot define or change providers (they decide where your API key is sent); ignored`,
       `${P}: history: prompt history settings are yours alone; ignored`,
       `${P}: profile: profiles belong in your own config; ignored`,

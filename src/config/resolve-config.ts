@@ -3,8 +3,8 @@
  * custom provider without a `base_url`, a `model_provider` nobody defines) and freezes the result.
  */
 import { ConfigError, invalidValue, quotedList } from './config-error.ts';
-import type { ConfigLayer, ProviderLayer } from './config-schema.ts';
-import { PROVIDER_DEFAULTS, type KeelConfig, type ProviderConfig } from './keel-config.ts';
+import type { ConfigLayer, McpServerLayer, ProviderLayer } from './config-schema.ts';
+import { MCP_DEFAULTS, PROVIDER_DEFAULTS, type KeelConfig, type McpServerConfig, type McpTransportConfig, type ProviderConfig } from './keel-config.ts';
 import { mergeLayers } from './merge-layers.ts';
 import { describeValue, formatKeyPath, setOwn } from './validate-table.ts';
 
@@ -57,6 +57,7 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     history: { persistence: required(history.persistence), max_bytes: required(history.max_bytes) },
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
     tools: { shell: required(required(merged.tools).shell) },
+    mcp_servers: mcpServers(merged.mcp_servers ?? {}, layers),
     max_background_processes: required(merged.max_background_processes),
     model_context_window: merged.model_context_window ?? null,
     model_auto_compact_token_limit: merged.model_auto_compact_token_limit ?? null,
@@ -88,6 +89,38 @@ function completeProvider(id: string, provider: ProviderLayer, layers: readonly 
     request_max_retries: provider.request_max_retries ?? PROVIDER_DEFAULTS.request_max_retries,
     stream_max_retries: provider.stream_max_retries ?? PROVIDER_DEFAULTS.stream_max_retries,
     stream_idle_timeout_ms: provider.stream_idle_timeout_ms ?? PROVIDER_DEFAULTS.stream_idle_timeout_ms,
+  };
+}
+
+function mcpServers(servers: Record<string, McpServerLayer>, layers: readonly LabelledLayer[]): Record<string, McpServerConfig> {
+  const result: Record<string, McpServerConfig> = {};
+  for (const [name, server] of Object.entries(servers)) setOwn(result, name, completeMcpServer(name, server, layers));
+  return result;
+}
+
+function completeMcpServer(name: string, server: McpServerLayer, layers: readonly LabelledLayer[]): McpServerConfig {
+  const origin = layers.find((source) => source.layer.mcp_servers !== undefined && Object.hasOwn(source.layer.mcp_servers, name))?.label ?? 'config';
+  const path = (key: string): string => formatKeyPath(['mcp_servers', name, key]);
+  if ((server.command === undefined) === (server.url === undefined)) {
+    throw new ConfigError(
+      { kind: 'invalid', file: origin, keyPath: path('command'), expected: 'either command or url', got: null },
+      server.command === undefined
+        ? `${origin}: ${formatKeyPath(['mcp_servers', name])}: give either command (a stdio server) or url (a streamable HTTP server)`
+        : `${origin}: ${formatKeyPath(['mcp_servers', name])}: command and url are both set; a server is either stdio (command) or streamable HTTP (url)`,
+    );
+  }
+  const transport: McpTransportConfig =
+    server.command !== undefined
+      ? { type: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {}, cwd: server.cwd ?? null }
+      : { type: 'http', url: server.url!, bearer_token_env_var: server.bearer_token_env_var ?? null, http_headers: server.http_headers ?? {} };
+  return {
+    transport,
+    startup_timeout_sec: server.startup_timeout_sec ?? MCP_DEFAULTS.startup_timeout_sec,
+    tool_timeout_sec: server.tool_timeout_sec ?? MCP_DEFAULTS.tool_timeout_sec,
+    enabled: server.enabled ?? true,
+    enabled_tools: server.enabled_tools ?? null,
+    disabled_tools: server.disabled_tools ?? [],
+    default_tools_approval_mode: server.default_tools_approval_mode ?? 'auto',
   };
 }
 

@@ -55,6 +55,8 @@ export interface GateCall {
 export class ApprovalGate {
   private readonly approvedCommands = new Set<string>();
   private readonly approvedPaths = new Set<string>();
+  /** MCP tools approved for the session, as `server\0tool`. */
+  private readonly approvedMcpTools = new Set<string>();
   private noticeGiven = false;
 
   constructor(private readonly safety: SafetyServices) {}
@@ -67,7 +69,33 @@ export class ApprovalGate {
         return this.decideCommand(call, call.subject);
       case 'patch':
         return this.decidePatch(call, call.subject.changes);
+      case 'mcp':
+        return this.decideMcp(call, call.subject);
     }
+  }
+
+  /**
+   * MCP tools: `approve` runs, `prompt` always asks; `auto` runs what the server marks read-only and treats the rest
+   * as a write: asked under `untrusted` and `on-request`, run under `on-failure` and `never` (what exec uses).
+   * Nothing can be asked under `never`: a `prompt` tool is then refused with what to configure.
+   */
+  private decideMcp(call: GateCall, subject: Extract<ApprovalSubject, { type: 'mcp' }>): GateDecision {
+    const key = `${subject.server}\u0000${subject.tool}`;
+    if (subject.mode === 'approve' || this.approvedMcpTools.has(key)) return { type: 'run', sandboxed: false };
+    const wantsQuestion = subject.mode === 'prompt' || (!subject.readOnly && (call.approvalPolicy === 'untrusted' || call.approvalPolicy === 'on-request'));
+    if (!wantsQuestion) return { type: 'run', sandboxed: false };
+    if (call.approvalPolicy === 'never') {
+      return {
+        type: 'refuse',
+        reason: `the MCP server ${subject.server} is set to ask before each call (default_tools_approval_mode = "prompt") and this run asks no questions; set it to "approve" to let it run`,
+      };
+    }
+    const reason = subject.mode === 'prompt' ? `the MCP server ${subject.server} asks before each call` : `${subject.tool} is not marked read-only by the MCP server ${subject.server}`;
+    return {
+      type: 'ask',
+      request: { type: 'mcp_tool_approval_request', call_id: call.callId, invocation: { server: subject.server, tool: subject.tool, arguments: subject.arguments }, reason },
+      rememberForSession: () => this.approvedMcpTools.add(key),
+    };
   }
 
   private async decideCommand(call: GateCall, subject: Extract<ApprovalSubject, { type: 'command' }>): Promise<GateDecision> {

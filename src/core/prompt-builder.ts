@@ -14,7 +14,8 @@ import type { ModelProfile } from '../model/model-profile.ts';
 export interface PromptOptions {
   stateful: boolean;
   instructions: string;
-  tools: ToolSpec[];
+  /** The tools offered now: asked per request, since tools can join a session after it started (MCP). */
+  tools: () => readonly ToolSpec[];
   promptCacheKey: string;
   parallelToolCalls: boolean;
   /** What a request to `model` says about reasoning and verbosity. Pure and cheap: called for every request. */
@@ -34,7 +35,7 @@ export class PromptBuilder {
   constructor(private readonly options: PromptOptions) {}
 
   build(model: string, history: readonly ResponseItem[]): BuiltPrompt {
-    return this.assemble(this.base(model, this.options.tools), history);
+    return this.assemble(this.base(model, [...this.options.tools()]), history);
   }
 
   /**
@@ -51,7 +52,7 @@ export class PromptBuilder {
 
   /** The facts of the model and the session every request carries. */
   get fixedParts(): { instructions: string; tools: readonly ToolSpec[] } {
-    return { instructions: this.options.instructions, tools: this.options.tools };
+    return { instructions: this.options.instructions, tools: this.options.tools() };
   }
 
   private base(model: string, tools: ToolSpec[]): Omit<Prompt, 'input' | 'store'> {

@@ -6,6 +6,7 @@
 import { callIdOf, type BlockedOutcome, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
 import { unfinishedOutput } from '../tools/unfinished-call.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
+import { scriptOf } from '../util/command-line.ts';
 import type { ToolRegistry } from '../tools/tool-registry.ts';
 import type { ApprovalSubject, ToolContext, ToolResult } from '../tools/tool.ts';
 import type { CallSubject } from '../tools/unfinished-call.ts';
@@ -59,8 +60,8 @@ export async function runToolCall(
     for (const end of heldEnds.splice(0)) deps.emit(end);
   };
   const emit = (msg: EventMsg): void => {
-    if (msg.type === 'exec_command_begin' || msg.type === 'patch_apply_begin') started = true;
-    if (msg.type === 'exec_command_end' || msg.type === 'patch_apply_end') heldEnds.push(msg);
+    if (msg.type === 'exec_command_begin' || msg.type === 'patch_apply_begin' || msg.type === 'mcp_tool_call_begin') started = true;
+    if (msg.type === 'exec_command_end' || msg.type === 'patch_apply_end' || msg.type === 'mcp_tool_call_end') heldEnds.push(msg);
     else deps.emit(msg);
   };
   let changedFiles = false;
@@ -87,7 +88,7 @@ export async function runToolCall(
             emit,
           }
         : null;
-    const subject: CallSubject = gateCall?.subject.type === 'patch' ? 'patch' : 'command';
+    const subject: CallSubject = gateCall?.subject.type === 'patch' ? 'patch' : gateCall?.subject.type === 'mcp' ? 'tool' : 'command';
     subjectForPeople = gateCall?.subject ?? null;
 
     let result: ToolResult | null = null;
@@ -172,8 +173,9 @@ function blockedEvent(call: ToolCallItem, callId: string, subject: ApprovalSubje
 
 /** The call in a line a person can read: the command as typed, the files a patch touches, or the raw arguments. */
 function describeCall(call: ToolCallItem, subject: ApprovalSubject | null): string {
-  if (subject?.type === 'command') return commandLine(subject.argv);
+  if (subject?.type === 'command') return scriptOf(subject.argv);
   if (subject?.type === 'patch') return `apply_patch ${Object.keys(subject.changes).join(', ')}`;
+  if (subject?.type === 'mcp') return shortened(`${subject.server}.${subject.tool} ${JSON.stringify(subject.arguments)}`);
   if (call.type === 'local_shell_call') return quoteArgv(call.action.command);
   const raw = call.type === 'function_call' ? call.arguments : call.input;
   try {
@@ -182,17 +184,13 @@ function describeCall(call: ToolCallItem, subject: ApprovalSubject | null): stri
   } catch {
     // Not JSON (a freeform tool): shown as it is, shortened.
   }
-  const flat = raw.replace(/\s+/g, ' ').trim();
-  return `${call.name} ${flat.length > 120 ? `${flat.slice(0, 119)}…` : flat}`;
+  return shortened(`${call.name} ${raw.replace(/\s+/g, ' ').trim()}`);
 }
 
-/** A shell script run as `bash -lc SCRIPT` (exec_command's shape) is shown as the script; any other argv quoted. */
-function commandLine(argv: readonly string[]): string {
-  const [shell, flag, script, ...rest] = argv;
-  const isShell = shell !== undefined && /(^|\/)(ba|z|da)?sh$/.test(shell);
-  if (isShell && (flag === '-lc' || flag === '-c') && script !== undefined && rest.length === 0) return script;
-  return quoteArgv(argv);
+function shortened(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
+
 
 function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {
   switch (answer) {

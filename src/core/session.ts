@@ -8,6 +8,7 @@ import type { ModelClient } from '../model/model-event.ts';
 import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { ProcessTable } from '../tools/exec-command/process-table.ts';
+import type { LateTools } from '../tools/late-tools.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 import { EventStream } from '../util/event-stream.ts';
 import { environmentContext } from './base-instructions.ts';
@@ -65,7 +66,10 @@ export interface SessionOptions {
    * stops them on request, tells the model about them before each task, and stops them all at shutdown.
    */
   processes?: ProcessTable;
+  /** Tools that join after the session started: the MCP servers'. */
+  lateTools?: LateTools;
 }
+
 
 /** What a resumed session's log says about its background processes: the last list, and the next free id. */
 export interface ResumedBackground {
@@ -107,6 +111,8 @@ export class Session {
   private readonly pendingApprovals = new Map<string, (decision: ReviewDecision) => void>();
   private running: RunningTask | null = null;
   private readonly budget: ContextBudget;
+  private readonly registry: ToolRegistry;
+  private readonly reportedServerFailures = new Set<string>();
   /** A `compact` the last task took but could not do before it ended (an interrupt, a failure): the next task does it first. */
   private deferredCompact: { instruction: string | null } | null = null;
   private readonly ops = new EventStream<Submission>();
@@ -118,6 +124,7 @@ export class Session {
     this.budget = new ContextBudget(options.initialContext);
     this.recorder = options.recorder ?? nullRecorder;
     const registry = new ToolRegistry(options.tools, options.understoodTools);
+    this.registry = registry;
     const modelProfile = options.modelProfile ?? (() => UNKNOWN_MODEL_PROFILE);
     this.modelProfile = modelProfile;
     this.turnDeps = {
@@ -126,7 +133,7 @@ export class Session {
       prompts: new PromptBuilder({
         stateful: options.stateful,
         instructions: options.instructions,
-        tools: registry.specs(),
+        tools: () => registry.specs(),
         promptCacheKey: options.sessionId,
         parallelToolCalls: false,
         modelProfile,
@@ -150,6 +157,7 @@ export class Session {
       rollout_path: this.recorder.path,
       reasoning_effort: modelProfile(this.context.model).reasoning?.effort ?? null,
     });
+    options.lateTools?.onChange(() => this.lateToolsChanged());
     options.processes?.onChange((processes) => {
       if (!this.closed) this.emit('background', { type: 'background_processes', processes });
     });
@@ -205,6 +213,9 @@ export class Session {
         answer(op.decision);
         return;
       }
+      case 'list_mcp_servers':
+        this.emit(id, { type: 'mcp_servers', servers: this.options.lateTools?.states() ?? [] });
+        return;
       case 'list_background_processes':
         this.emit(id, { type: 'background_processes', processes: this.options.processes?.list() ?? [] });
         return;
@@ -220,7 +231,7 @@ export class Session {
       case 'shutdown':
         await this.interrupt();
         // None outlives the session; each one stopped is listed as such before the end.
-        await this.options.processes?.stopAll();
+        await Promise.all([this.options.processes?.stopAll(), this.options.lateTools?.close()]);
         await this.recorder.flush();
         this.closed = true;
         this.emit(id, { type: 'shutdown_complete' });
@@ -300,6 +311,9 @@ export class Session {
       if (this.options.userInstructions) this.recordItem(userMessage(this.options.userInstructions));
       this.recordItem(this.environmentMessage());
     }
+    // The first request waits for MCP servers still starting, so their tools are in it.
+    const late = this.options.lateTools;
+    if (late?.pending === true) await late.settled(signal);
     const background = this.options.processes?.noteForModel() ?? null;
     if (background !== null) this.recordItem(userMessage(background));
     const inputs: string[] = [];
@@ -438,6 +452,20 @@ export class Session {
     if (task.compactRequest !== null) this.deferredCompact = task.compactRequest;
     task.compactRequest = null;
     if (this.running === task) this.running = null;
+  }
+
+  /** New tools are offered from the next request on; a server that failed is reported once. */
+  private lateToolsChanged(): void {
+    const late = this.options.lateTools;
+    if (late === undefined || this.closed) return;
+    this.registry.setLate(late.tools());
+    const servers = late.states();
+    this.emit('mcp', { type: 'mcp_servers', servers });
+    for (const server of servers) {
+      if (server.status !== 'failed' || this.reportedServerFailures.has(server.name)) continue;
+      this.reportedServerFailures.add(server.name);
+      this.emit('mcp', { type: 'warning', message: `MCP server ${server.name} is not available: ${server.error ?? 'it failed'}` });
+    }
   }
 
   private async stopBackground(id: string, target: number | 'all'): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackgroundProcess, Event, EventMsg } from '../protocol/index.ts';
-import { formatDuration } from './background-lines.ts';
+import { formatDuration } from '../util/format-duration.ts';
 import { HumanRenderer } from './human-renderer.ts';
 import { jsonlEvent } from './jsonl-renderer.ts';
 import { sessionMarkdown } from './session-transcript.ts';
@@ -104,7 +104,7 @@ describe('exec\'s human renderer, background processes', () => {
       { type: 'shutdown_complete' },
     ]);
     expect(stdout).toBe('The server runs.\n');
-    expect(stderr).toBe('stopped 2 background processes at exit: 3 `npm run dev` (running 1m 2s), 4 `tail -f log` (running 4s)\n');
+    expect(stderr).toBe('stopped 2 background processes at exit: 3 `npm run dev` (running 1m 02s), 4 `tail -f log` (running 4s)\n');
   });
 
   it('says nothing at exit when no background process was stopped', () => {
@@ -123,7 +123,7 @@ describe('exec\'s human renderer, background processes', () => {
   });
 
   it('formats how long a process ran', () => {
-    expect([0, 4_400, 59_600, 62_000, 3_600_000 + 5 * 60_000 + 30_000].map(formatDuration)).toEqual(['0s', '4s', '1m 0s', '1m 2s', '1h 5m']);
+    expect([0, 4_400, 59_600, 62_000, 3_600_000 + 5 * 60_000 + 30_000].map(formatDuration)).toEqual(['0s', '4s', '59s', '1m 02s', '1h 05m']);
   });
 });
 

@@ -8,6 +8,8 @@
  * changes, and the session's shutdown stops every running one before `shutdown_complete`, so the last list seen
  * before that event says which ones it stopped.
  */
+import { scriptOf } from '../util/command-line.ts';
+import { formatDuration } from '../util/format-duration.ts';
 import type { BackgroundProcess, EventOf } from '../protocol/index.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
 
@@ -103,7 +105,7 @@ export class BackgroundLines {
   }
 
   /**
-   * At `shutdown_complete`: `stopped 2 background processes at exit: 3 \`npm run dev\` (running 1m 2s), 4 …`, or null
+   * At `shutdown_complete`: `stopped 2 background processes at exit: 3 \`npm run dev\` (running 1m 02s), 4 …`, or null
    * when keel stopped none.
    */
   stoppedAtExit(): string | null {
@@ -118,20 +120,7 @@ export class BackgroundLines {
   }
 }
 
-/** The script of `[shell, -c | -lc, script]`, the argv exec_command runs; any other argv quoted whole. */
-export function scriptOf(argv: readonly string[]): string {
-  const [, flag, script] = argv;
-  return argv.length === 3 && (flag === '-c' || flag === '-lc') && script !== undefined ? script : quoteArgv(argv);
-}
 
-/** `45s`, `1m 2s`, `2h 5m`: how long a process ran, to the second. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
-}
 
 /** Input as a JSON string, so a newline or Ctrl+C shows as `\n` or `\u0003` and not as a broken line. */
 function visibleInput(chars: string): string {

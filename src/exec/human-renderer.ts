@@ -26,6 +26,8 @@ const KEEPS_MESSAGE_HELD: ReadonlySet<EventMsg['type']> = new Set([
   'token_count',
   // Sent whenever a background process ends, which may be while the final answer streams.
   'background_processes',
+  // Sent whenever an MCP server starts, fails or stops.
+  'mcp_servers',
   'task_complete',
   'turn_aborted',
 ]);
@@ -105,6 +107,16 @@ export class HumanRenderer {
         const files = Object.entries(msg.changes).map(([path, change]) => `  ${changeLine(this.relative(path), change, (to) => this.relative(to))}`);
         err(`${style.cyan('✎')} apply_patch`);
         for (const line of files) err(line);
+        break;
+      }
+      case 'mcp_tool_call_end': {
+        const { server, tool, arguments: args } = msg.invocation;
+        const shown = JSON.stringify(args);
+        err(style.cyan(`⚙ ${server}.${tool}${shown === '{}' ? '' : ` ${shown.length > 160 ? `${shown.slice(0, 159)}…` : shown}`}`));
+        for (const line of tailLines(msg.output, OUTPUT_TAIL_LINES)) err(style.dim(`  ${line}`));
+        const seconds = (msg.duration_ms / 1000).toFixed(1);
+        if (msg.status === 'completed') err(style.green(`  ✓ done in ${seconds}s`));
+        else err(style.red(`  ✗ ${msg.status === 'timed_out' ? 'timed out' : msg.status === 'aborted' ? 'interrupted' : 'failed'} after ${seconds}s`));
         break;
       }
       case 'patch_apply_end': {

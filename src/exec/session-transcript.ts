@@ -5,7 +5,7 @@
  */
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
-import { scriptOf } from './background-lines.ts';
+import { scriptOf } from '../util/command-line.ts';
 import { compactionNote } from './compaction-note.ts';
 
 export interface TranscriptInput {

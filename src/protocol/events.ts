@@ -71,6 +71,20 @@ export const BackgroundProcess = z.object({
 });
 export type BackgroundProcess = z.infer<typeof BackgroundProcess>;
 
+export const McpInvocation = z.object({ server: z.string(), tool: z.string(), arguments: z.record(z.string(), z.unknown()) });
+export type McpInvocation = z.infer<typeof McpInvocation>;
+
+export const McpServerState = z.object({
+  name: z.string(),
+  status: z.enum(['starting', 'ready', 'failed']),
+  transport: z.enum(['stdio', 'http']),
+  /** Why it failed and what to do about it; null unless failed. */
+  error: z.nullable(z.string()),
+  /** The names the model calls its tools by (`mcp__server__tool`). */
+  tools: z.array(z.string()),
+});
+export type McpServerState = z.infer<typeof McpServerState>;
+
 export const EventMsg = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('session_configured'),
@@ -163,6 +177,27 @@ export const EventMsg = z.discriminatedUnion('type', [
    * listed until the model has been told how it ended.
    */
   z.object({ type: z.literal('background_processes'), processes: z.array(BackgroundProcess) }),
+  /** A call of an MCP server's tool started. */
+  z.object({ type: z.literal('mcp_tool_call_begin'), call_id: callId, invocation: McpInvocation }),
+  z.object({
+    type: z.literal('mcp_tool_call_end'),
+    call_id: callId,
+    invocation: McpInvocation,
+    duration_ms: z.number(),
+    /** `failed`: the server answered with an error result, or the call could not be made (the output says why). */
+    status: z.enum(['completed', 'failed', 'timed_out', 'aborted']),
+    /** The result as the model reads it (text; images and resources named), truncated like the model's copy. */
+    output: z.string(),
+  }),
+  /** Asks whether an MCP tool may run; answered with the `exec_approval` op (`id` = `call_id`). */
+  z.object({
+    type: z.literal('mcp_tool_approval_request'),
+    call_id: callId,
+    invocation: McpInvocation,
+    reason: z.nullable(z.string()),
+  }),
+  /** The session's MCP servers: sent as each one starts, fails or stops, and in answer to `list_mcp_servers`. */
+  z.object({ type: z.literal('mcp_servers'), servers: z.array(McpServerState) }),
   z.object({
     type: z.literal('apply_patch_approval_request'),
     call_id: callId,

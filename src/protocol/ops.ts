@@ -36,7 +36,7 @@ export const Op = z.discriminatedUnion('type', [
   z.object({ type: z.literal('continue_task') }),
   /** Stops the running task: processes stopped, every open call answered, then `turn_aborted`. */
   z.object({ type: z.literal('interrupt') }),
-  /** Answers the `exec_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
+  /** Answers the `exec_approval_request` (or `mcp_tool_approval_request`) whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('exec_approval'), id: z.string(), decision: ReviewDecision }),
   /** Answers the `apply_patch_approval_request` whose `call_id` is `id`. `abort` interrupts the task. */
   z.object({ type: z.literal('patch_approval'), id: z.string(), decision: ReviewDecision }),
@@ -54,6 +54,8 @@ export const Op = z.discriminatedUnion('type', [
    * or a `warning` when no such process runs. The model is told with its next request.
    */
   z.object({ type: z.literal('stop_background_process'), process_id: z.union([z.number(), z.literal('all')]) }),
+  /** Asks for an `mcp_servers` event with the session's MCP servers as they are now. */
+  z.object({ type: z.literal('list_mcp_servers') }),
   /** Saves a submitted prompt to the prompt history file (recall is served by the front end from that file). */
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */

@@ -15,6 +15,8 @@ export type ResolvedCall =
 export class ToolRegistry {
   private readonly byName = new Map<string, Tool<unknown>>();
   private readonly offered: readonly AnyTool[];
+  /** Tools that joined after the session started (MCP servers' tools), offered after the built-in ones. */
+  private late: readonly AnyTool[] = [];
 
   /** `understood`: tools that run when called but are not offered to the model (an offered tool's name wins). */
   constructor(tools: readonly AnyTool[], understood: readonly AnyTool[] = []) {
@@ -24,7 +26,14 @@ export class ToolRegistry {
   }
 
   specs(): ToolSpec[] {
-    return this.offered.map((tool) => tool.spec);
+    return [...this.offered, ...this.late].map((tool) => tool.spec);
+  }
+
+  /** Replaces the late tools; a name a built-in tool has is never taken over. */
+  setLate(tools: readonly AnyTool[]): void {
+    for (const tool of this.late) if (this.byName.get(tool.name) === tool) this.byName.delete(tool.name);
+    this.late = tools.filter((tool) => !this.byName.has(tool.name));
+    for (const tool of this.late) this.byName.set(tool.name, tool);
   }
 
   /** Pure: finds the tool and parses the arguments; failures become outputs the model can act on. */

@@ -33,6 +33,11 @@ export type WrappedArgv = { type: 'wrapped'; argv: string[] } | { type: 'unsuppo
 export type ApprovalSubject =
   | { type: 'command'; argv: string[]; cwd: string }
   | { type: 'patch'; changes: Record<string, FileChange> }
+  /**
+   * A tool of an MCP server: no sandbox can confine it, so the decision rests on what the server says it does
+   * (`readOnly`) and the server's configured approval mode.
+   */
+  | { type: 'mcp'; server: string; tool: string; arguments: Record<string, unknown>; readOnly: boolean; mode: 'auto' | 'prompt' | 'approve' }
   /** Nothing to decide: the call will fail before it could change anything (a patch that does not apply). */
   | { type: 'none' };
 

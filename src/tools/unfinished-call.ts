@@ -9,7 +9,7 @@
  */
 
 /** The kind of call, where the wording differs between commands and patches. */
-export type CallSubject = 'command' | 'patch';
+export type CallSubject = 'command' | 'patch' | 'tool';
 
 export type UnfinishedCall =
   /** Never ran and nothing more is known: interrupted before its turn came, or found open with no record of a start. */
@@ -29,6 +29,8 @@ export type UnfinishedCall =
   /** A sandboxed command failed as the sandbox's doing, and the person declined to run it without the sandbox. */
   | { type: 'declined_unsandboxed' };
 
+const SUBJECT_WORDS: Record<CallSubject, string> = { command: 'exec command', patch: 'patch', tool: 'tool call' };
+
 export function unfinishedOutput(ending: UnfinishedCall): string {
   switch (ending.type) {
     case 'never_ran':
@@ -36,9 +38,7 @@ export function unfinishedOutput(ending: UnfinishedCall): string {
     case 'lost_with_keel':
       return 'aborted: keel stopped while this command was running (the command was stopped with it; its output is lost)';
     case 'interrupted_before_start':
-      return ending.subject === 'command'
-        ? 'aborted by user before it started'
-        : 'aborted by user before the patch was applied: no file was changed';
+      return ending.subject === 'patch' ? 'aborted by user before the patch was applied: no file was changed' : 'aborted by user before it started';
     case 'interrupted': {
       // Never "after 0.0s": the call did run, however briefly.
       const seconds = Math.max(0.1, ending.ranMs / 1000);
@@ -47,9 +47,9 @@ export function unfinishedOutput(ending: UnfinishedCall): string {
     case 'abort_answer':
       return 'aborted by user';
     case 'denied':
-      return ending.subject === 'command' ? 'exec command rejected by user' : 'patch rejected by user';
+      return `${SUBJECT_WORDS[ending.subject]} rejected by user`;
     case 'refused':
-      return `${ending.subject === 'command' ? 'exec command' : 'patch'} rejected: ${ending.reason}`;
+      return `${SUBJECT_WORDS[ending.subject]} rejected: ${ending.reason}`;
     case 'declined_unsandboxed':
       return 'the person declined to run it without the sandbox';
   }

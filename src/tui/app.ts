@@ -10,6 +10,7 @@ import type { EventMsg, Op, ReviewDecision } from '../protocol/index.ts';
 import type { ImageUserInput } from '../util/load-image.ts';
 import { decisionLine } from './approval-choices.ts';
 import { approvalLines } from './approval-lines.ts';
+import { answeredList } from './background-state.ts';
 import { drawFrame } from './draw-frame.ts';
 import { FrameClock } from './frame-clock.ts';
 import { readImageFile } from './input/image-attachments.ts';
@@ -21,6 +22,7 @@ import { ApprovalPane } from './panes/approval-pane.ts';
 import { BusyPane } from './panes/busy-pane.ts';
 import type { Pane, PaneResult } from './panes/pane.ts';
 import { PromptPane, type PromptHost } from './panes/prompt-pane.ts';
+import { processListLines } from './process-list.ts';
 import { QuitFlow } from './quit-flow.ts';
 import { runSlashCommand, type NoteColor, type SlashContext } from './run-slash-command.ts';
 import { Screen } from './screen.ts';
@@ -145,10 +147,12 @@ class TuiApp implements SlashContext, SwitchHost {
   /** An engine event, which the transcript has taken in: what the UI knows from it. */
   private onEvent(msg: EventMsg, submission: string | null): void {
     const refused = refusedPrompt(this.view, msg, submission);
+    const listed = answeredList(this.view.background, msg, submission);
     this.dispatch({ type: 'engine', msg, submission, at: this.now() });
+    if (listed !== null) this.print(processListLines(listed, this.now()));
     // The transcript showed the engine's reason; the prompt is not lost with it.
     if (refused !== null) giveBack(refused, this.prompt, (text) => this.note(text, 'cyan'));
-    if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request') {
+    if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request' || msg.type === 'mcp_tool_approval_request') {
       // Printed whole into the transcript, however long: a person must see all of what they approve. The live area
       // then only asks.
       this.shown.transcript.commitLines(approvalLines(msg, this.view.status.cwd));
@@ -217,7 +221,8 @@ class TuiApp implements SlashContext, SwitchHost {
     const pending = pendingApproval(this.view);
     if (pending === null) return;
     const id = pending.request.call_id;
-    this.submit(pending.kind === 'command' ? { type: 'exec_approval', id, decision } : { type: 'patch_approval', id, decision });
+    // An MCP tool's question is answered like a command's.
+    this.submit(pending.kind === 'patch' ? { type: 'patch_approval', id, decision } : { type: 'exec_approval', id, decision });
     this.dispatch({ type: 'approval_answered', decision });
     this.print([decisionLine(decision, pending.kind)]);
   }

@@ -21,7 +21,8 @@ export const APPROVAL_PRESETS: readonly ApprovalPreset[] = [
   { label: 'Full access', detail: 'no sandbox and no questions: for throwaway machines', approval: 'never', sandbox: { type: 'danger-full-access' } },
 ];
 
-export function decisionLine(decision: ReviewDecision, what: 'command' | 'patch'): Line {
+export function decisionLine(decision: ReviewDecision, kind: 'command' | 'patch' | 'tool'): Line {
+  const what = kind === 'tool' ? 'tool call' : kind;
   switch (decision) {
     case 'approved':
       return notice(`✓ ${what} approved`, 'green');

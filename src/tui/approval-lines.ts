@@ -7,9 +7,9 @@ import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventOf, FileChange } from '../protocol/index.ts';
 import { fileChangeLines } from './diff-lines.ts';
 import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { span, type Line } from './text/styled.ts';
+import { span, type Line, type Span } from './text/styled.ts';
 
-export type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'>;
+export type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'> | EventOf<'mcp_tool_approval_request'>;
 
 /** A person must see all they approve: no file of a patch is cut short. */
 const PATCH_FILE_LINES = Number.POSITIVE_INFINITY;
@@ -17,6 +17,12 @@ const PATCH_FILE_LINES = Number.POSITIVE_INFINITY;
 export function approvalLines(request: ApprovalRequest, cwd: string): Line[] {
   if (request.type === 'exec_approval_request') {
     return [title('Run this command?'), ...commandLines(quoteArgv(request.command), request.cwd, cwd), ...reasonLines(request.reason)];
+  }
+  if (request.type === 'mcp_tool_approval_request') {
+    const { server, tool, arguments: args } = request.invocation;
+    // Every argument, pretty-printed: a person must see all they approve.
+    const argLines = sanitizeLines(JSON.stringify(args, null, 2)).map((text): Line => ({ spans: [span(`  ${text}`)], indent: 2 }));
+    return [title('Call this MCP tool?'), { spans: [span('  '), span(`${sanitize(server)}.${sanitize(tool)}`, { bold: true })], indent: 2 }, ...argLines, ...reasonLines(request.reason)];
   }
   const files = Object.entries(request.changes).flatMap(([path, change]) =>
     fileChangeLines(relativePath(path, cwd), relativeChange(change, cwd), PATCH_FILE_LINES),
@@ -28,11 +34,12 @@ export function approvalLines(request: ApprovalRequest, cwd: string): Line[] {
  * `$ command` (`command` already quoted, see quoteArgv), with a dim `(in DIR)` when the command runs somewhere else
  * than the session's directory. A command with newlines in it (a script passed to `bash -lc`) keeps them,
  * continuation lines indented; past `maxLines` the rest is summed up in one dim line. Approval prompts show every
- * line: a person must see all they approve.
+ * line: a person must see all they approve. `lead` stands instead of the `$ ` before the first line (the title of a
+ * command that went on in the background).
  */
-export function commandLines(command: string, dir: string | null, cwd: string, maxLines = Infinity): Line[] {
+export function commandLines(command: string, dir: string | null, cwd: string, maxLines = Infinity, lead?: readonly Span[]): Line[] {
   const [head = '', ...rest] = sanitizeLines(command);
-  const first: Line = { spans: [span('$', { color: 'cyan' }), span(` ${head}`)], indent: 2 };
+  const first: Line = { spans: lead === undefined ? [span('$', { color: 'cyan' }), span(` ${head}`)] : [...lead, span(head)], indent: 2 };
   if (dir !== null && dir !== cwd) first.spans.push(span(` (in ${sanitize(relativePath(dir, cwd))})`, { dim: true }));
   const shown = rest.slice(0, Math.max(0, maxLines - 1));
   const lines = [first, ...shown.map((text): Line => ({ spans: [span(`  ${text}`)], indent: 2 }))];

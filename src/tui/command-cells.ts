@@ -1,10 +1,19 @@
 /**
  * A shell command in the transcript: while it runs, live, with the end of its output and a clock; once it has ended,
- * committed with the last lines of its output and how it ended.
+ * committed with the last lines of its output and how it ended. Calls about background processes (a command that
+ * goes on in the background, input sent to one) are titled and ended as process-cells.ts says.
  */
-import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventOf } from '../protocol/index.ts';
 import { commandLines } from './approval-lines.ts';
+import {
+  backgroundHintLine,
+  backgroundLead,
+  commandTitle,
+  interactionLine,
+  interactionStatusLine,
+  NO_NEW_OUTPUT,
+  type CommandTitle,
+} from './process-cells.ts';
 import { sanitize, sanitizeLines } from './text/sanitize.ts';
 import { span, type Line, type SpanStyle } from './text/styled.ts';
 import { truncateLine, wrapLines } from './text/wrap.ts';
@@ -57,8 +66,7 @@ function lastChars(text: string): string {
 }
 
 export class RunningCommand {
-  /** The argv, quoted for a shell. */
-  private readonly command: string;
+  readonly title: CommandTitle;
   private readonly dir: string;
   /**
    * The `now` of the first frame that showed the command, a few milliseconds after it began: events carry no time,
@@ -68,8 +76,13 @@ export class RunningCommand {
   private readonly output = new OutputTail();
 
   constructor(begin: EventOf<'exec_command_begin'>) {
-    this.command = quoteArgv(begin.command);
+    this.title = commandTitle(begin);
     this.dir = begin.cwd;
+  }
+
+  /** Whether this call talks to a background process (`write_stdin`) rather than running a command. */
+  get interaction(): boolean {
+    return this.title.type === 'interaction';
   }
 
   append(chunk: string): void {
@@ -78,7 +91,14 @@ export class RunningCommand {
 
   /** The command line, with where it runs when that is not `cwd` (the session's directory). */
   header(cwd: string): Line[] {
-    return commandLines(this.command, this.dir, cwd, COMMAND_LINES);
+    if (this.title.type === 'interaction') return [interactionLine(this.title)];
+    return commandLines(this.title.text, this.dir, cwd, COMMAND_LINES);
+  }
+
+  /** The title of the command gone on in the background as process `processId`, its script after it. */
+  backgroundHeader(cwd: string, processId: number): Line[] {
+    const text = this.title.type === 'interaction' ? this.title.command : this.title.text;
+    return commandLines(text, this.dir, cwd, COMMAND_LINES, backgroundLead(processId));
   }
 
   /** What shows while it runs, wrapped to `width`. */
@@ -87,20 +107,31 @@ export class RunningCommand {
     const seconds = Math.max(0, Math.floor((now - this.startedAt) / 1000));
     // Output rows are cut, not wrapped, so that one long line cannot push the rest out of the live area.
     const output = this.output.last(LIVE_OUTPUT_LINES).map((text) => truncateLine({ spans: [span(`  ${text}`, DIM)] }, width));
-    const clock = truncateLine({ spans: [span(`  running ${seconds}s · Ctrl+C to stop`, DIM)] }, width);
+    // Interrupting a wait for a background process's output ends the wait, not the process.
+    const doing = this.interaction ? `waiting for output ${seconds}s · Esc stops waiting` : `running ${seconds}s · Ctrl+C to stop`;
+    const clock = truncateLine({ spans: [span(`  ${doing}`, DIM)] }, width);
     return [...wrapLines(this.header(cwd), width), ...output, clock];
   }
 
   /** What is committed when the task ends with the command still running (its end event comes no more). */
   stoppedLines(cwd: string): Line[] {
-    return [...this.header(cwd), { spans: [span('  ⏹ stopped', { color: 'yellow' })] }];
+    const stopped = this.interaction ? '  ⏹ stopped waiting' : '  ⏹ stopped';
+    return [...this.header(cwd), { spans: [span(stopped, { color: 'yellow' })] }];
   }
 }
 
 /** What is committed when a command ended; `command` is undefined for one whose beginning was never seen. */
 export function endedCommandLines(msg: EventOf<'exec_command_end'>, command: RunningCommand | undefined, cwd: string): Line[] {
+  const output = outputTailLines(msg.aggregated_output);
+  if (command?.interaction) return [...command.header(cwd), ...(output.length === 0 ? [NO_NEW_OUTPUT] : output), interactionStatusLine(msg)];
+  // Not ended: the command goes on as a background process, which has no status to show yet.
+  const id = msg.process_id ?? command?.title.processId ?? null;
+  if (msg.status === 'backgrounded' && id !== null) {
+    const header = command === undefined ? commandLines('(command)', null, cwd, 1, backgroundLead(id)) : command.backgroundHeader(cwd, id);
+    return [...header, ...output, backgroundHintLine(id)];
+  }
   const header = command === undefined ? commandLines('(command)', null, cwd) : command.header(cwd);
-  return [...header, ...outputTailLines(msg.aggregated_output), commandStatusLine(msg)];
+  return [...header, ...output, commandStatusLine(msg)];
 }
 
 /** The last lines of a command's output, dim and indented, after a `…` when some were cut. */
@@ -111,6 +142,8 @@ function outputTailLines(output: string): Line[] {
 }
 
 function commandStatusLine(msg: EventOf<'exec_command_end'>): Line {
+  // Backgrounded without saying as which process (an engine older than process ids): still running, not failed.
+  if (msg.status === 'backgrounded') return { spans: [span('  ● running in the background', { color: 'cyan' })] };
   const seconds = (msg.duration_ms / 1000).toFixed(1);
   if (msg.status === 'aborted') return { spans: [span(`  ⏹ stopped after ${seconds}s`, { color: 'yellow' })] };
   if (msg.status === 'timed_out') return { spans: [span(`  ✗ timed out after ${seconds}s`, { color: 'red' })] };

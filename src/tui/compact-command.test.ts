@@ -18,7 +18,10 @@ function runCompact(text: string, view: ViewState): { ops: Op[]; notes: Array<[s
     now: () => 0,
     note: (note, color) => void notes.push([note, color]),
     print: () => undefined,
-    submit: (op) => void ops.push(op),
+    submit: (op) => {
+      ops.push(op);
+      return `sub-${ops.length}`;
+    },
     dispatch: () => undefined,
     leave: () => undefined,
     switchSession: () => undefined,

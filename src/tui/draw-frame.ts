@@ -2,6 +2,7 @@
  * One frame of the live area from what the UI knows: the view state's status line, hint and queued prompts around
  * the pane that takes the keys, and the transcript's live rows above them.
  */
+import { runningCount } from './background-state.ts';
 import { hintLine } from './hint-line.ts';
 import { promptLabel } from './image-labels.ts';
 import { liveFrame } from './live-frame.ts';
@@ -27,7 +28,7 @@ export function drawFrame(screen: Screen, sources: FrameSources): void {
   const { view, pane, now } = sources;
   const width = screen.columns;
   // Until the session says how it is configured, the status line would show defaults, not the settings in force.
-  const status = view.status.model === '' ? { spans: [] } : statusLine(view.status, width, sources.home);
+  const status = view.status.model === '' ? { spans: [] } : statusLine(view.status, width, sources.home, runningCount(view.background));
   const frame = liveFrame({
     width,
     height: screen.rows,

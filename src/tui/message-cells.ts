@@ -1,7 +1,7 @@
 /**
- * The transcript's blocks other than commands, each from one event: the session header, a prompt, a thought
- * summary, a patch and its result, a plan, a retry, an interruption, a compaction, a warning or an error. Every piece of text from
- * the model goes through sanitize: escape codes never reach the screen.
+ * The transcript's blocks other than commands and plans, each from one event: the session header, a prompt, a
+ * thought summary, a patch and its result, a retry, an interruption, a compaction, a warning or an error. Every piece
+ * of text from the model goes through sanitize: escape codes never reach the screen.
  */
 import { blockedNote } from '../exec/blocked-note.ts';
 import { compactionNote } from '../exec/compaction-note.ts';
@@ -67,18 +67,6 @@ export function patchResultLines(msg: EventOf<'patch_apply_end'>): Line[] {
   if (rest.length > details.length) details.push({ spans: [span(`    … (${rest.length - details.length} more lines)`, DIM)] });
   const title = first === '' ? '  ✗ patch failed' : `  ✗ patch failed: ${first}`;
   return [{ spans: [span(title, { color: 'red' })] }, ...details];
-}
-
-const PLAN_MARKS = {
-  completed: span('✓', { color: 'green' }),
-  in_progress: span('→', { color: 'cyan' }),
-  pending: span('·'),
-} as const;
-
-export function planLines(msg: EventOf<'plan_update'>): Line[] {
-  const explanation = msg.explanation === null ? [] : sanitizeLines(msg.explanation).map((text): Line => ({ spans: [span(text, DIM)] }));
-  const steps = msg.plan.map((item): Line => ({ spans: [span('  '), PLAN_MARKS[item.status], span(` ${sanitize(item.step)}`)], indent: 4 }));
-  return [{ spans: [span('Plan', { bold: true })] }, ...explanation, ...steps];
 }
 
 /** The engine's message already says which attempt comes and when (`retrying 1/5 in 1.3s: …`). */

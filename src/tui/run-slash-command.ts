@@ -7,6 +7,8 @@ import { sessionPicker } from './pick-session.ts';
 import { Picker } from './picker.ts';
 import type { Pane } from './panes/pane.ts';
 import { PickerPane } from './panes/picker-pane.ts';
+import { listProcesses, stopProcesses } from './process-commands.ts';
+import { mcpServerLines } from './mcp-cells.ts';
 import type { SessionChoices, SessionHandle, SessionServices } from './session-handle.ts';
 import { helpText } from './slash-commands.ts';
 import { statusReport } from './status-report.ts';
@@ -28,7 +30,8 @@ export interface SlashContext {
   note(text: string, color: NoteColor): void;
   /** Prints lines of the UI's own into the transcript. */
   print(lines: Line[]): void;
-  submit(op: Op): void;
+  /** Sends an op to the engine; returns its submission id, which the engine's answer carries. */
+  submit(op: Op): string;
   dispatch(event: ViewEvent): void;
   /** Saves the session and leaves. */
   leave(): void;
@@ -50,9 +53,11 @@ export function runSlashCommand(command: { name: string; args: string }, origina
       return context.switchSession(() => context.services.newSession(sessionChoices(context.view.status)), 'a new session');
     case 'resume':
       return void openResumePicker(context);
+    case 'mcp':
+      return context.print(mcpServerLines(context.view.mcpServers));
     case 'status': {
       const { status } = context.view;
-      return context.print(statusReport(status, context.shown.handle, context.models.describe(status.model)));
+      return context.print(statusReport(status, context.shown.handle, context.models.describe(status.model), context.view.plan));
     }
     case 'model':
       return chooseModel(command.args, context);
@@ -62,6 +67,10 @@ export function runSlashCommand(command: { name: string; args: string }, origina
       return showDiff(context);
     case 'compact':
       return compact(command.args, context);
+    case 'ps':
+      return listProcesses(context);
+    case 'stop':
+      return stopProcesses(command.args, context);
     default:
       context.note(`unknown command ${original.split(/\s/)[0]}: /help lists the commands (start with a space to send a message beginning with "/")`, 'red');
   }

@@ -84,6 +84,29 @@ describe('SessionFeed: a resumed session', () => {
     expect(given.map(([type]) => type)).toEqual(['session_configured gpt-live', 'context_compacted', 'user_message']);
   });
 
+  it('says which background processes ended with the run that recorded the transcript, and does not count them', async () => {
+    const dev = { id: 1, command: 'npm run dev', cwd: '/repo', started_at: 0, status: 'running' as const, exit_code: null };
+    const replay: EventMsg[] = [
+      configured('gpt-first-run'),
+      { type: 'task_started', model_context_window: null },
+      { type: 'background_processes', processes: [dev] },
+      { type: 'task_complete', last_agent_message: null },
+      { type: 'turn_aborted', reason: 'interrupted' },
+    ];
+    const { printed } = await resumed(replay, [configured('gpt-live'), { type: 'turn_aborted', reason: 'interrupted' }], false);
+    expect(printed.slice(3)).toEqual([
+      '⏹ Interrupted — tell keel what to do next.',
+      '  1 background process still runs: /ps lists them, /stop stops one',
+      '',
+      "⏹ background session 1 ended with keel's previous run: npm run dev",
+      '',
+      'Resumed. Type a message to go on.',
+      '',
+      // Interrupted now, nothing of the earlier run is said to run.
+      '⏹ Interrupted — tell keel what to do next.',
+    ]);
+  });
+
   it('shows a whole transcript under its own first header, for which the live one is not repeated', async () => {
     const replay: EventMsg[] = [configured('gpt-first-run'), { type: 'user_message', message: 'hello' }, { type: 'agent_message', message: 'Hi.' }];
     const { printed, given } = await resumed(replay, [configured('gpt-live')], false);

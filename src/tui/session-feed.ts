@@ -61,6 +61,7 @@ export class SessionFeed {
     if (replayFromCompaction) this.transcript.commitLines([compactedEarlier(this.handle.agent.sessionId)]);
     // Later runs' headers are not shown again; the plan keeps them only in a transcript read from a compaction.
     for (const msg of replay) if (msg.type !== 'session_configured') this.take(msg, null, true);
+    this.transcript.endReplay();
     this.transcript.commitLines([notice(cutOff ? RESUMED_CUT_OFF : RESUMED, 'cyan')]);
     this.sink.committed(this.transcript.takeCommitted());
   }

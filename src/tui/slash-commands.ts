@@ -15,6 +15,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'approvals', usage: '/approvals', summary: 'choose what keel may do without asking' },
   { name: 'diff', usage: '/diff', summary: 'the changes keel made to files in this session' },
   { name: 'compact', usage: '/compact [TEXT]', summary: 'summarize the conversation so far (TEXT: what it must keep)' },
+  { name: 'ps', usage: '/ps', summary: 'list the background processes (commands that went on running)' },
+  { name: 'stop', usage: '/stop ID|all', summary: 'stop a background process and all it started (all: every one)' },
+  { name: 'mcp', usage: '/mcp', summary: 'the MCP servers: which are up, their tools, why one is not' },
   { name: 'help', usage: '/help', summary: 'this list' },
   { name: 'quit', usage: '/quit', summary: 'save the session and leave (also /exit, Ctrl+D)' },
 ];

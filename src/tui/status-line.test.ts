@@ -34,6 +34,11 @@ describe('status line', () => {
     expect(narrow.endsWith('…')).toBe(true);
   });
 
+  it('counts the background processes running, only when there are some', () => {
+    expect(plainText(statusLine(info, 200, '/home/ada', 2))).toBe('gpt-5-codex · on-request · read-only · 2 background · ~/project');
+    expect(plainText(statusLine(info, 200, '/home/ada', 0))).not.toContain('background');
+  });
+
   it('fits the width', () => {
     const line = plainText(statusLine(info, 20, undefined));
     expect(line).toHaveLength(20);

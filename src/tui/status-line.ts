@@ -1,4 +1,7 @@
-/** The bottom line: model and reasoning effort, approval and sandbox mode, context left, tokens used, directory. */
+/**
+ * The bottom line: model and reasoning effort, approval and sandbox mode, background processes running, context left,
+ * tokens used, directory.
+ */
 import { formatTokens } from '../util/format-tokens.ts';
 import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
 import { sanitize } from './text/sanitize.ts';
@@ -38,12 +41,14 @@ export function shortPath(path: string, home: string | undefined): string {
 
 export { formatTokens };
 
-export function statusLine(info: StatusInfo, width: number, home: string | undefined): Line {
+/** `background`: how many background processes run; shown when any does, since they go on between tasks. */
+export function statusLine(info: StatusInfo, width: number, home: string | undefined, background = 0): Line {
   // Most important first: a narrow screen cuts the directory, which the header already shows, not the context left.
   // The effort goes with the model: together they say how the answers are made.
   const parts = [info.model];
   if (info.reasoningEffort !== null) parts.push(`reasoning ${info.reasoningEffort}`);
   parts.push(`${info.approval} · ${info.sandbox.type}`);
+  if (background > 0) parts.push(`${background} background`);
   if (info.contextUsed !== null && info.contextWindow !== null) parts.push(`${contextLeftPercent(info.contextUsed, info.contextWindow)}% context left`);
   if (info.totalUsage !== null && info.totalUsage.total_tokens > 0) parts.push(`${formatTokens(info.totalUsage.total_tokens)} tokens`);
   parts.push(shortPath(info.cwd, home));

@@ -59,6 +59,19 @@ describe('/status', () => {
     expect(report.slice(-2)).toEqual(['Note: keel does not know the model "my-model"', 'Note: model_verbosity is not sent to my-model']);
   });
 
+  it('shows the latest plan, how far it got and each step', () => {
+    const plan = {
+      explanation: null,
+      plan: [
+        { step: 'read the code', status: 'completed' as const },
+        { step: 'fix the bug', status: 'in_progress' as const },
+      ],
+    };
+    const report = statusReport(status, session, known, plan).map((row) => row.spans.map((part) => part.text).join(''));
+    expect(report.slice(-3)).toEqual(['  Plan         1 of 2 done', '               ✓ read the code', '               → fix the bug']);
+    expect(rows(known).some((row) => row.startsWith('Plan'))).toBe(false);
+  });
+
   it('counts the compactions of the session\u2019s whole life', () => {
     expect(rows(known, { compactions: 3 })).toContain('Compactions: 3');
   });

@@ -1,22 +1,27 @@
 /**
- * The /status report: the session, where it is recorded, the model and what keel does with it, what it has used, and
- * how often its context was compacted.
+ * The /status report: the session, where it is recorded, the model and what keel does with it, what it has used, how
+ * often its context was compacted, and the model's latest plan.
  */
+import { planProgress, planStepLines, type Plan } from './plan-cells.ts';
 import { contextLeftPercent, formatTokens, type StatusInfo } from './status-line.ts';
 import { sanitize } from './text/sanitize.ts';
 import { span, type Line } from './text/styled.ts';
 import type { ModelDescription } from './tui-options.ts';
+
+/** Columns before a row's value, where the plan's steps line up. */
+const LABEL_COLUMNS = 15;
 
 export interface ReportedSession {
   logPath: string | null;
   instructionFiles: readonly string[];
 }
 
-/** `compactions`: over the session's whole life, earlier runs of a resumed session included. */
+/** `compactions`: over the session's whole life, earlier runs of a resumed session included; `plan`: the latest one. */
 export function statusReport(
   status: StatusInfo & { sessionId: string; providerId: string; compactions: number },
   session: ReportedSession,
   model: ModelDescription,
+  plan: Plan | null = null,
 ): Line[] {
   const rows: Array<[string, string]> = [
     ['Session', status.sessionId],
@@ -33,9 +38,11 @@ export function statusReport(
   ];
   // What the person may want to change: why keel knows little of the model, and settings it does not apply.
   for (const note of [...(model.warning === null ? [] : [model.warning]), ...model.notes]) rows.push(['Note', note]);
+  if (plan !== null) rows.push(['Plan', planProgress(plan)]);
   return [
     { spans: [span('Status', { bold: true })] },
-    ...rows.map(([label, value]): Line => ({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: 15 })),
+    ...rows.map(([label, value]): Line => ({ spans: [span(`  ${label.padEnd(13)}`, { dim: true }), span(sanitize(value))], indent: LABEL_COLUMNS })),
+    ...(plan === null ? [] : planStepLines(plan, LABEL_COLUMNS)),
   ];
 }
 

@@ -267,7 +267,7 @@ describe('TranscriptView', () => {
       expect(lines.slice(failure + 1)).toEqual([...Array.from({ length: 8 }, (_, index) => `    detail ${index}`), '    … (4 more lines)']);
     });
 
-    it('shows a plan with a mark for each step', () => {
+    it('shows a plan with a mark for each step (committed when its task ends; see transcript-plan.test.ts)', () => {
       const view = viewWith({
         type: 'plan_update',
         explanation: null,
@@ -277,6 +277,7 @@ describe('TranscriptView', () => {
           { step: 'run the tests', status: 'pending' },
         ],
       });
+      view.apply({ type: 'task_complete', last_agent_message: null });
       expect(body(view)).toEqual(['Plan', '  ✓ read the code', '  → fix the bug', '  · run the tests']);
     });
   });

@@ -6,7 +6,10 @@
  * Committed output is made of blocks (a user message, an answer, a command) with exactly one blank line between
  * them. The blocks themselves are drawn by message-cells.ts and command-cells.ts; streamed text is kept by TextStream.
  * This view renders events only: whether a task runs, or what waits for an answer, is the view state's to say.
+ *
+ * The model's plan is live too, as a checklist redrawn on each update, and committed once (see plan-cells.ts).
  */
+import { mcpCallLines } from './mcp-cells.ts';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { endedCommandLines, RunningCommand } from './command-cells.ts';
 import { renderMarkdown, renderMarkdownLines } from './markdown.ts';
@@ -19,13 +22,14 @@ import {
   patchLines,
   patchResultLines,
   plainLines,
-  planLines,
   reasoningLines,
   retryLine,
   THOUGHT,
   userLines,
   warningLines,
 } from './message-cells.ts';
+import { livePlanLines, planDone, planLines, samePlan, type Plan } from './plan-cells.ts';
+import { ProcessWatch, stillRunningLine } from './process-list.ts';
 import { TextStream } from './text-stream.ts';
 import { EMPTY_LINE, plainText, type Line } from './text/styled.ts';
 
@@ -47,6 +51,10 @@ export class TranscriptView {
   private reasoning = new TextStream();
   /** Commands that began and have not ended, in the order they began. */
   private readonly commands = new Map<string, RunningCommand>();
+  /** The plan shown live, and the last one committed (committed again only once it changed). */
+  private plan: Plan | null = null;
+  private committedPlan: Plan | null = null;
+  private readonly processes = new ProcessWatch();
 
   constructor(options: TranscriptOptions) {
     this.version = options.version;
@@ -72,11 +80,15 @@ export class TranscriptView {
         break;
       case 'task_complete':
         this.flushStreams();
+        this.commitPlan();
         break;
-      case 'turn_aborted':
+      case 'turn_aborted': {
         this.flushLive();
-        this.commit([abortedLine(msg.reason, this.stoppedCommand)]);
+        // An interrupt stops the task's commands, not the background processes: the person should not think it did.
+        const still = this.processes.runningCount;
+        this.commit([abortedLine(msg.reason, this.stoppedCommand), ...(still > 0 ? [stillRunningLine(still)] : [])]);
         break;
+      }
       case 'user_message':
         this.commit(userLines(msg.message, msg.images));
         break;
@@ -114,7 +126,11 @@ export class TranscriptView {
         this.commit(patchResultLines(msg), `patch:${msg.call_id}`);
         break;
       case 'plan_update':
-        this.commit(planLines(msg));
+        this.endThought();
+        this.updatePlan({ explanation: msg.explanation, plan: msg.plan });
+        break;
+      case 'background_processes':
+        this.commit(this.processes.changes(msg.processes));
         break;
       case 'stream_error':
         // The retry streams the response again from its start: what the failed attempt streamed would repeat.
@@ -137,8 +153,15 @@ export class TranscriptView {
         this.flushStreams();
         this.commit(errorLines(msg.message));
         break;
+      case 'mcp_tool_call_begin':
+        this.endThought();
+        break;
+      case 'mcp_tool_call_end':
+        this.commit(mcpCallLines(msg));
+        break;
       case 'exec_approval_request':
       case 'apply_patch_approval_request':
+      case 'mcp_tool_approval_request':
         // The app prints the request itself, right after this: the thought that led to it goes first.
         this.endThought();
         break;
@@ -147,7 +170,7 @@ export class TranscriptView {
       case 'token_count':
       case 'shutdown_complete':
       case 'compaction_started':
-      case 'background_processes':
+      case 'mcp_servers':
         break;
       default:
         msg satisfies never;
@@ -165,9 +188,18 @@ export class TranscriptView {
   }
 
   /**
-   * Streamed thoughts, the streamed answer, then each running command, separated by blank rows (and preceded by
-   * one when something was committed before, so the live part looks as it will once committed). Blocks are
-   * built from the last one back, each asked only for the rows still free.
+   * What was applied so far is a resumed session's recorded transcript: its plan is committed as it was left, and the
+   * background processes it had running ended with the run of keel that recorded it.
+   */
+  endReplay(): void {
+    this.commitPlan();
+    this.commit(this.processes.endRun());
+  }
+
+  /**
+   * Streamed thoughts, the streamed answer, each running command, then the plan, separated by blank rows (and
+   * preceded by one when something was committed before, so the live part looks as it will once committed). Blocks
+   * are built from the last one back, each asked only for the rows still free: the plan, nearest the prompt, first.
    */
   live(width: number, maxRows: number, now: number): Line[] {
     const blocks: Array<(budget: number) => Line[]> = [];
@@ -176,6 +208,8 @@ export class TranscriptView {
     for (const command of this.commands.values()) {
       blocks.push((budget) => command.liveRows(this.sessionCwd, width, now).slice(-budget));
     }
+    const plan = this.plan;
+    if (plan !== null) blocks.push((budget) => livePlanLines(plan, width, budget));
     const parts: Line[][] = [];
     let budget = maxRows;
     for (let index = blocks.length - 1; index >= 0 && budget > 0; index--) {
@@ -225,6 +259,21 @@ export class TranscriptView {
       this.commit(command.stoppedLines(this.sessionCwd));
     }
     this.commands.clear();
+    this.commitPlan();
+  }
+
+  /** An empty plan takes the checklist away; a complete one is committed at once, its task being done with it. */
+  private updatePlan(plan: Plan): void {
+    this.plan = plan.plan.length === 0 ? null : plan;
+    if (this.plan !== null && planDone(this.plan)) this.commitPlan();
+  }
+
+  /** Commits the live plan as it stands (unless it is the one committed last) and takes it out of the live part. */
+  private commitPlan(): void {
+    if (this.plan === null) return;
+    if (!samePlan(this.plan, this.committedPlan)) this.commit(planLines(this.plan));
+    this.committedPlan = this.plan;
+    this.plan = null;
   }
 
   private endCommand(msg: EventOf<'exec_command_end'>): void {

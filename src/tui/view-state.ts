@@ -7,9 +7,11 @@
  * `reduce` never changes the state it is given and returns that same object when nothing changed, which is most of
  * the time: it runs for every streamed delta.
  */
-import type { AskForApproval, EventMsg, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
+import type { AskForApproval, EventMsg, McpServerState, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
 import type { ImageUserInput } from '../util/load-image.ts';
 import type { ApprovalRequest } from './approval-lines.ts';
+import { askedForList, NO_BACKGROUND, reduceBackground, type BackgroundView } from './background-state.ts';
+import type { Plan } from './plan-cells.ts';
 import type { StatusInfo } from './status-line.ts';
 
 export type TaskState =
@@ -39,6 +41,8 @@ export interface ViewState {
   readonly task: TaskState;
   /** Requests the engine waits on an answer for, in the order asked: the first one is the question on screen. */
   readonly approvals: readonly ApprovalRequest[];
+  /** The MCP servers as the engine last listed them (it lists them whenever one starts, fails or stops). */
+  readonly mcpServers: readonly McpServerState[];
   /** Prompts sent while a task ran, shown until the engine takes them into the conversation. */
   readonly queued: readonly SentPrompt[];
   /**
@@ -49,6 +53,10 @@ export interface ViewState {
   readonly status: Readonly<SessionStatus>;
   /** The latest cumulative diff of each task, keyed by the task's submission id, in the order first seen (/diff). */
   readonly diffs: ReadonlyMap<string, string>;
+  /** The session's background processes, for the status line and /ps. */
+  readonly background: BackgroundView;
+  /** The model's latest plan (a resumed session's included), for /status; null before any or after an empty one. */
+  readonly plan: Plan | null;
 }
 
 export type ViewEvent =
@@ -67,7 +75,9 @@ export type ViewEvent =
    * /model or /approvals changed what the next requests use. `reasoningEffort`: what keel expects for the new model,
    * until the next `task_started` says what the engine uses.
    */
-  | { type: 'turn_context_changed'; model?: string; reasoningEffort?: string | null; approval?: AskForApproval; sandbox?: SandboxPolicy };
+  | { type: 'turn_context_changed'; model?: string; reasoningEffort?: string | null; approval?: AskForApproval; sandbox?: SandboxPolicy }
+  /** /ps asked the engine for its background processes with `submission`, whose answer is to be printed. */
+  | { type: 'processes_asked'; submission: string };
 
 const IDLE: TaskState = { type: 'idle' };
 
@@ -79,6 +89,7 @@ export function initialViewState(sessionId: string, compactions = 0): ViewState 
   return {
     task: IDLE,
     approvals: [],
+    mcpServers: [],
     queued: [],
     unanswered: [],
     status: {
@@ -95,6 +106,8 @@ export function initialViewState(sessionId: string, compactions = 0): ViewState 
       compactions,
     },
     diffs: new Map(),
+    background: NO_BACKGROUND,
+    plan: null,
   };
 }
 
@@ -107,15 +120,20 @@ export function reduce(state: ViewState, event: ViewEvent): ViewState {
         ...state,
         task: IDLE,
         approvals: [],
+        mcpServers: [],
         queued: [],
         unanswered: [],
         diffs: new Map(),
+        background: NO_BACKGROUND,
+        plan: null,
         status: { ...state.status, sessionId: event.sessionId, compactions: event.compactions, totalUsage: null, contextUsed: null },
       };
     case 'prompt_sent': {
       const unanswered = [...state.unanswered, event.prompt];
       return state.task.type === 'running' ? { ...state, unanswered, queued: [...state.queued, event.prompt] } : { ...state, unanswered };
     }
+    case 'processes_asked':
+      return { ...state, background: askedForList(state.background, event.submission) };
     case 'approval_answered':
       // An abort interrupts the task; the engine answers the other open requests itself.
       return { ...state, approvals: event.decision === 'abort' ? [] : state.approvals.slice(1) };
@@ -191,11 +209,14 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
         // The context now holds the compacted history, until the next request reports what it holds.
         status: { ...state.status, contextUsed: msg.tokens_after, compactions: msg.compactions },
       };
+    case 'mcp_servers':
+      return { ...state, mcpServers: msg.servers };
     case 'warning':
       // A compaction that could not be done (or had nothing to do) ends with a warning, the history as it was.
       return compactionOver(state);
     case 'exec_approval_request':
     case 'apply_patch_approval_request':
+    case 'mcp_tool_approval_request':
       return { ...state, approvals: [...state.approvals, msg] };
     case 'token_count': {
       const info = msg.info;
@@ -215,6 +236,10 @@ function onEngineEvent(before: ViewState, msg: EventMsg, submission: string | nu
       diffs.set(submission ?? `replay-${diffs.size}`, msg.unified_diff);
       return { ...state, diffs };
     }
+    case 'background_processes':
+      return { ...state, background: reduceBackground(state.background, msg, submission) };
+    case 'plan_update':
+      return { ...state, plan: msg.plan.length === 0 ? null : { explanation: msg.explanation, plan: msg.plan } };
     case 'stream_error':
       if (state.task.type !== 'running') return state;
       return { ...state, task: { ...state.task, retryAt: submission === null ? null : at + msg.delay_ms } };
@@ -254,10 +279,11 @@ function retried(state: ViewState): ViewState {
 }
 
 /** The question on screen, if the engine waits for an answer: which call, what kind, how many more wait after it. */
-export function pendingApproval(state: ViewState): { request: ApprovalRequest; kind: 'command' | 'patch'; more: number } | null {
+export function pendingApproval(state: ViewState): { request: ApprovalRequest; kind: 'command' | 'patch' | 'tool'; more: number } | null {
   const request = state.approvals[0];
   if (request === undefined) return null;
-  return { request, kind: request.type === 'exec_approval_request' ? 'command' : 'patch', more: state.approvals.length - 1 };
+  const kind = request.type === 'exec_approval_request' ? 'command' : request.type === 'mcp_tool_approval_request' ? 'tool' : 'patch';
+  return { request, kind, more: state.approvals.length - 1 };
 }
 
 export function isRunning(state: ViewState): boolean {

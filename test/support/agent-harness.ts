@@ -13,6 +13,7 @@ import type { AskForApproval, Event, EventMsg, EventType, Op, SandboxPolicy } fr
 import type { SafetyServices } from '../../src/core/approval-gate.ts';
 import type { AnyTool } from '../../src/tools/tool.ts';
 import type { ProcessTable } from '../../src/tools/exec-command/process-table.ts';
+import type { LateTools } from '../../src/tools/late-tools.ts';
 import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 
 export interface HarnessOptions {
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   safety?: SafetyServices;
   /** The background processes of exec_command tools among `tools`. */
   processes?: ProcessTable;
+  /** Tools that join once their servers are up (MCP). */
+  lateTools?: LateTools;
 }
 
 type Waiter = { predicate: (event: Event) => boolean; resolve: (event: Event) => void; from: number };
@@ -56,6 +59,7 @@ export class AgentHarness {
       },
       safety: options.safety,
       processes: options.processes,
+      lateTools: options.lateTools,
       client: createModelClient({
         wireApi: options.wireApi ?? 'responses',
         baseUrl: options.baseUrl,

@@ -93,6 +93,11 @@ export class BackgroundProcess {
     return taken;
   }
 
+  /** Bytes printed since the last take, kept or not. */
+  get unreadBytes(): number {
+    return this.unread.totalBytes;
+  }
+
   /** Bytes held for the unread window right now (for the benchmark's memory bound). */
   get retainedBytes(): number {
     return this.unread.retainedBytes;

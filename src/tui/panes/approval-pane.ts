@@ -41,10 +41,11 @@ export class ApprovalPane implements Pane {
     const pending = pendingApproval(state);
     if (pending === null) return [];
     const more = pending.more > 0 ? ` (${pending.more} more waiting)` : '';
-    const question = pending.kind === 'command' ? 'Run the command above?' : 'Apply the patch above?';
+    const question = pending.kind === 'command' ? 'Run the command above?' : pending.kind === 'tool' ? 'Call the MCP tool above?' : 'Apply the patch above?';
     // What a person approves runs as asked, outside the sandbox: the question says so where there is one.
     const sandbox = state.status.sandbox.type;
-    const where = sandbox === 'danger-full-access' ? '' : ` It runs outside the ${sandbox} sandbox.`;
+    const where =
+      pending.kind === 'tool' ? ' MCP servers run outside any sandbox.' : sandbox === 'danger-full-access' ? '' : ` It runs outside the ${sandbox} sandbox.`;
     const title: Line = { spans: [span(`↑ ${question}${more}`, { bold: true, color: 'yellow' }), span(where, { dim: true })] };
     if (!this.prompt.isEmpty()) {
       return [title, { spans: [span('to answer, send your message first (Enter queues it) or clear it (Ctrl+U); Esc aborts the task', { dim: true })] }];
