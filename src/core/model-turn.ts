@@ -4,7 +4,7 @@
  * the turn returns — a real one, a partial one when interrupted, or `aborted` when it never started. When a
  * response's tool work changed files, `turn_diff` follows it with the task's diff so far.
  */
-import { isToolCall, messageText, type ResponseItem, type TokenUsage } from '../protocol/index.ts';
+import { isToolCall, messageText, type MessageItem, type ResponseItem, type TokenUsage } from '../protocol/index.ts';
 import type { ModelClient, ModelError, Prompt } from '../model/model-event.ts';
 import { isRetryable } from '../model/model-error.ts';
 import { retryDelayMs } from '../model/retry-schedule.ts';
@@ -101,6 +101,7 @@ async function sample(
   let lastAgentMessage: string | null = null;
   let tools: Promise<void> = Promise.resolve();
   let changedFiles = false;
+  const followUps: MessageItem[] = [];
   const diff = deps.diff;
   let terminal: { type: 'completed'; responseId: string | null; usage: TokenUsage | null; endTurn: boolean | null } | { type: 'failed'; error: ModelError } | null = null;
 
@@ -132,7 +133,7 @@ async function sample(
           record(deps, item, output);
           toolCalls++;
           tools = tools.then(async () => {
-            if (await runToolCall(deps, item, context, signal, diff)) changedFiles = true;
+            if (await runToolCall(deps, item, context, signal, diff, (message) => followUps.push(message))) changedFiles = true;
           });
         }
         // Anything else the model echoes back (outputs, user messages) is not part of its answer.
@@ -149,6 +150,11 @@ async function sample(
     }
   }
   await tools;
+  // After every output of the response, so no message comes between a call and its answer.
+  for (const message of followUps) {
+    deps.history.record(message);
+    deps.recorder.recordItem(message);
+  }
   // Also when interrupted: the files did change, and the diff says how.
   if (changedFiles) deps.emit({ type: 'turn_diff', unified_diff: diff.diff(context.cwd) });
   if (signal.aborted) return { type: 'aborted' };

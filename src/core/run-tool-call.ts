@@ -3,7 +3,7 @@
  * sandbox denial and the rerun it may lead to, and records the one output of the terminal state. Whatever happens
  * — an interrupt at any await, an abort answer, a tool that throws — the call leaves here answered.
  */
-import { callIdOf, type BlockedOutcome, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
+import { callIdOf, type MessageItem, type BlockedOutcome, type EventMsg, type ReviewDecision, type ToolCallItem } from '../protocol/index.ts';
 import { unfinishedOutput } from '../tools/unfinished-call.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
 import { scriptOf } from '../util/command-line.ts';
@@ -29,6 +29,8 @@ export interface CallDeps {
   abortTask(): void;
   /** Emits an event of the running task. */
   emit(msg: EventMsg): void;
+  /** Whether `model` takes images (null: unknown, then they are sent): a call's images go to it only then. */
+  acceptsImages?(model: string): boolean | null;
 }
 
 /** Runs one call and records its output; true when it changed files (which `diff` then knows about). */
@@ -38,6 +40,8 @@ export async function runToolCall(
   context: TurnContext,
   signal: AbortSignal,
   diff: TurnDiffTracker,
+  /** Takes a message to record once every call of the response is answered (the images a call returned). */
+  followUp: (item: MessageItem) => void = () => undefined,
 ): Promise<boolean> {
   const callId = callIdOf(call);
   // A call nothing can answer is dropped by normalization; running it would produce an output with no home.
@@ -137,6 +141,8 @@ export async function runToolCall(
       state = advance(state, { type: 'finish', output: result.output, interrupted: signal.aborted });
     }
     recordOutput(deps, call, state);
+    const images = state.phase === 'completed' ? (result?.images ?? []) : [];
+    if (images.length > 0 && deps.acceptsImages?.(context.model) !== false) followUp(imagesMessage(callId, images));
     if (!started) {
       const blocked = blockedOutcome(state, blockedReason, signal.aborted);
       if (blocked !== null) deps.emit(blockedEvent(call, callId, subjectForPeople, blocked.outcome, blocked.reason));
@@ -191,6 +197,17 @@ function shortened(text: string): string {
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
 
+
+function imagesMessage(callId: string, images: readonly { mimeType: string; data: string }[]): MessageItem {
+  return {
+    type: 'message',
+    role: 'user',
+    content: [
+      { type: 'input_text', text: `[keel: the image${images.length === 1 ? '' : 's'} returned by tool call ${callId}]` },
+      ...images.map((image) => ({ type: 'input_image' as const, image_url: `data:${image.mimeType};base64,${image.data}` })),
+    ],
+  };
+}
 
 function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {
   switch (answer) {

@@ -145,6 +145,7 @@ export class Session {
       contextWindow: (model) => modelProfile(model).contextWindow,
       gate: options.safety ? new ApprovalGate(options.safety) : null,
       waitForDecision: (callId, signal) => this.waitForDecision(callId, signal),
+      acceptsImages: (model) => modelProfile(model).acceptsImages,
     };
     this.emit('init', {
       type: 'session_configured',

@@ -40,11 +40,13 @@ async function runMcpTool(manager: Pick<McpManager, 'call'>, tool: McpTool, args
   const started = performance.now();
   ctx.emit({ type: 'mcp_tool_call_begin', call_id: ctx.callId, invocation });
   let status: 'completed' | 'failed' | 'timed_out' | 'aborted';
+  const images: { mimeType: string; data: string }[] = [];
   let output: string;
   try {
     const result = await manager.call(tool, args, ctx.signal);
     output = resultText(result);
     status = result.isError === true ? 'failed' : 'completed';
+    for (const block of result.content ?? []) if (block.type === 'image') images.push({ mimeType: block.mimeType, data: block.data });
   } catch (error) {
     const ranMs = performance.now() - started;
     if (ctx.signal.aborted) {
@@ -60,7 +62,7 @@ async function runMcpTool(manager: Pick<McpManager, 'call'>, tool: McpTool, args
   }
   const shown = truncateForModel(output);
   ctx.emit({ type: 'mcp_tool_call_end', call_id: ctx.callId, invocation, duration_ms: Math.round(performance.now() - started), status, output: shown });
-  return { output, success: status === 'completed' };
+  return { output, success: status === 'completed', ...(images.length > 0 ? { images } : {}) };
 }
 
 /** The SDK's McpError for a request that ran out of time (JSON-RPC code -32001). */
@@ -96,6 +98,8 @@ export function resultText(result: CallToolResult): string {
   return parts.join('\n');
 }
 
+/** The size of base64 data without decoding it. */
 function approximateBytes(base64: string): number {
-  return Math.floor((base64.length * 3) / 4);
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
 }

@@ -57,6 +57,11 @@ export interface ToolResult {
   exitCode?: number | null;
   /** Set when the tool itself refused to run the call (it could not be confined as decided): why. */
   refused?: string;
+  /**
+   * Images the call returned (an MCP tool's image content). A function output is text on every wire API, so they go
+   * to the model in a user message after the outputs, when the model takes images.
+   */
+  images?: readonly { mimeType: string; data: string }[];
 }
 
 /** One file a call wrote or removed. `path` is absolute; null means no file was there. */

@@ -10,6 +10,7 @@ import { startMcpTools } from '../../src/mcp/mcp-late-tools.ts';
 import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
 import { functionCallOutput, outputText } from '../../src/scripted/index.ts';
 import type { AskForApproval } from '../../src/protocol/index.ts';
+import { UNKNOWN_MODEL_PROFILE } from '../../src/model/model-profile.ts';
 import { AgentHarness } from '../support/agent-harness.ts';
 import { checkEventInvariants } from '../support/event-invariants.ts';
 import { serverLog, startHttpServer, stdioServer, type ServerLog } from '../support/mcp/mcp-fixtures.ts';
@@ -26,7 +27,7 @@ afterEach(async () => {
   for (const child of children.splice(0)) child.kill();
 });
 
-function start(baseUrl: string, servers: Record<string, McpServerConfig>, approvalPolicy: AskForApproval = 'never'): AgentHarness {
+function start(baseUrl: string, servers: Record<string, McpServerConfig>, approvalPolicy: AskForApproval = 'never', acceptsImages: boolean | null = null): AgentHarness {
   const cwd = mkdtempSync(join(tmpdir(), 'keel-mcp-work-'));
   const lateTools = startMcpTools({ servers, env: process.env, cwd, reservedNames: new Set(['shell']) });
   const home = mkdtempSync(join(tmpdir(), 'keel-mcp-home-'));
@@ -37,6 +38,7 @@ function start(baseUrl: string, servers: Record<string, McpServerConfig>, approv
     lateTools,
     approvalPolicy,
     sandboxPolicy: { type: 'read-only' },
+    modelProfile: () => ({ ...UNKNOWN_MODEL_PROFILE, acceptsImages }),
     ...(approvalPolicy === 'never' ? {} : { safety: createSafetyServices(process.env, home) }),
   });
   harnesses.push(harness);
@@ -171,4 +173,28 @@ it('talks streamable HTTP with a bearer token read from the environment', async 
   const [, second] = await server.waitForRequests(2);
   expect(outputText(functionCallOutput(second!, 'h1'))).toBe('echo: over http');
   delete process.env.KEEL_TEST_MCP_TOKEN;
+});
+
+it('gives the model an image a tool returned, in a message after the outputs, unless the model takes no images', async () => {
+  for (const acceptsImages of [null, false]) {
+    const server = await useScriptedServer([respond(functionCall('mcp__docs__picture', {}, 'p1'), functionCall('mcp__docs__echo', { text: 'x' }, 'p2')), respond(text('seen'))]);
+    const harness = start(server.url, { docs: stdioServer(serverLog()) }, 'never', acceptsImages);
+    harness.say('show me');
+    await harness.first('task_complete');
+    const [, second] = await server.waitForRequests(2);
+    expect(outputText(functionCallOutput(second!, 'p1'))).toBe('here it is\n[image: image/png, 14 bytes]');
+    const input = second!.body.input as Array<{ type: string; role?: string; call_id?: string; content?: Array<{ type: string; image_url?: string }> }>;
+    const imageMessage = input.findIndex((item) => item.type === 'message' && item.content?.some((part) => part.type === 'input_image'));
+    if (acceptsImages === false) {
+      expect(imageMessage).toBe(-1);
+      continue;
+    }
+    // After both outputs: nothing comes between a call and its answer.
+    const lastOutput = Math.max(...['p1', 'p2'].map((id) => input.findIndex((item) => item.type === 'function_call_output' && item.call_id === id)));
+    expect(imageMessage).toBeGreaterThan(lastOutput);
+    expect(input[imageMessage]!.content).toEqual([
+      { type: 'input_text', text: '[keel: the image returned by tool call p1]' },
+      { type: 'input_image', image_url: `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}` },
+    ]);
+  }
 });
