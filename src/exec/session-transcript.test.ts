@@ -49,3 +49,11 @@ describe('keel sessions show', () => {
     );
   });
 });
+
+it('shows an MCP tool call with its arguments, its output and how it ended', () => {
+  const shown = markdown([
+    { type: 'mcp_tool_call_begin', call_id: 'm1', invocation: { server: 'docs', tool: 'search', arguments: { q: 'retry' } } },
+    { type: 'mcp_tool_call_end', call_id: 'm1', invocation: { server: 'docs', tool: 'search', arguments: { q: 'retry' } }, duration_ms: 1234, status: 'completed', output: 'found 2 pages' },
+  ]);
+  expect(shown).toContain(['```text', 'docs.search {"q":"retry"}', 'found 2 pages', '```', '_MCP tool call completed, 1.2s_'].join('\n'));
+});

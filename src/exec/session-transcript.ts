@@ -46,6 +46,12 @@ export function sessionMarkdown(input: TranscriptInput): string {
         else out.push(`_${event.status}, exit ${event.exit_code ?? '?'}, ${seconds}_`, '');
         break;
       }
+      case 'mcp_tool_call_end': {
+        const { server, tool, arguments: args } = event.invocation;
+        out.push('```text', `${server}.${tool} ${JSON.stringify(args)}`, ...lastLines(event.output), '```');
+        out.push(`_MCP tool call ${event.status}, ${(event.duration_ms / 1000).toFixed(1)}s_`, '');
+        break;
+      }
       case 'patch_apply_end':
         out.push(event.success ? `_patch applied:_ ${event.stdout.trim().replace(/\n/g, '; ')}` : `_patch failed:_ ${event.stderr.trim()}`, '');
         break;
