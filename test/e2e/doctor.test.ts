@@ -29,3 +29,23 @@ it('keel sandbox check says what works, matching its exit code', async () => {
   expect(result.stdout).toMatch(/^sandbox: /);
   expect(result.code).toBe(result.stdout.includes('none works here') ? 1 : 0);
 });
+
+it('checks each configured MCP server: one that starts with its tool count, one that does not with why', async () => {
+  const server = await useScriptedServer([], { allowViolations: true });
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const serverScript = new URL('../support/mcp/test-mcp-server.mjs', import.meta.url).pathname;
+  writeFileSync(
+    join(home, 'config.toml'),
+    [
+      '[mcp_servers.docs]',
+      `command = ${JSON.stringify(process.execPath)}`,
+      `args = [${JSON.stringify(serverScript)}]`,
+      '[mcp_servers.gone]',
+      'command = "/no/such/mcp-server"',
+    ].join('\n') + '\n',
+  );
+  const result = await runKeel(['doctor'], { env: { KEEL_HOME: home, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'k' } });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/^ok {4}MCP server: docs: ok, 6 tools — /m);
+  expect(result.stdout).toMatch(/^FAIL {2}MCP server: gone: does not start: program not found: \/no\/such\/mcp-server — check \[mcp_servers\.gone\] command and args/m);
+});
