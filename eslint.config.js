@@ -3,10 +3,10 @@ import tseslint from 'typescript-eslint';
 
 // Each layer may import only the layers listed before it. `scripted` (the scripted model server) is a
 // self-contained tool that speaks the wire formats: it sits right after util and is used by cli (keel demo) and tests.
-const LAYERS = ['protocol', 'util', 'scripted', 'model', 'sandbox', 'tools', 'store', 'core', 'config', 'mcp', 'exec', 'tui', 'proto', 'cli'];
+const LAYERS = ['protocol', 'util', 'scripted', 'model', 'sandbox', 'tools', 'store', 'core', 'config', 'mcp', 'exec', 'tui', 'proto', 'mcp-server', 'cli'];
 
 // Front ends see the engine only through its facade: they render events and produce ops (DESIGN.md section 3).
-const FRONT_ENDS = ['exec', 'tui', 'proto'];
+const FRONT_ENDS = ['exec', 'tui', 'proto', 'mcp-server'];
 const FRONT_END_ALLOWED = ['protocol', 'util'];
 const frontEndPatterns = LAYERS.filter((other) => !FRONT_END_ALLOWED.includes(other) && !FRONT_ENDS.includes(other) && other !== 'cli').map(
   (other) => ({

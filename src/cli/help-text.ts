@@ -35,6 +35,7 @@ Usage:
   keel exec resume (--last | SESSION_ID) [PROMPT]
                                  go on with a recorded session (after Ctrl+C, a crash, a kill)
   keel proto [options]           speak the engine's protocol on stdin/stdout (JSON lines), to embed keel
+  keel mcp-server [options]      serve keel as MCP tools (keel, keel-reply) on stdin/stdout, for other agents
   keel mcp list [--json]         start each configured MCP server, list its tools, and say why one does not start
   keel sessions [--all] [--json] list the sessions of this repository, newest first
   keel sessions show SESSION_ID [--format markdown|json]

@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./sessions-command.ts')).sessionsCommand(rest, process.env);
     case 'proto':
       return (await import('./proto-command.ts')).protoCommand(rest, process.env);
+    case 'mcp-server':
+      return (await import('./mcp-server-command.ts')).mcpServerCommand(rest, process.env);
     case 'demo':
       return (await import('./demo-command.ts')).demoCommand(rest);
     case 'apply_patch':

@@ -10,10 +10,23 @@ import {
   sensitiveSockets,
   writableRoots,
   wrapCommand,
+  type MaskedPath,
   type SandboxProbe,
 } from '../sandbox/index.ts';
+import { registerPrivateDir } from '../tools/approval/private-paths.ts';
+
+/**
+ * keel's own files (sessions, prompt history, config) are not visible in the sandbox: an empty read-only directory
+ * stands in their place — unless the work happens inside keel's home, which would then vanish with it.
+ */
+function keelHomeMask(keelHomeDir: string, cwd: string): MaskedPath[] {
+  if (cwd === keelHomeDir || cwd.startsWith(`${keelHomeDir}/`) || nodePathProbe.kind(keelHomeDir) !== 'dir') return [];
+  return [{ path: keelHomeDir, kind: 'dir' }];
+}
 
 export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string): SafetyServices {
+  // A known-safe reader of keel's home is not known-safe: it runs sandboxed, where the home is masked.
+  registerPrivateDir(keelHomeDir);
   let probing: Promise<SandboxProbe> | null = null;
   const probe = (): Promise<SandboxProbe> => (probing ??= probeSandbox(nodeSandboxHost(env)));
   let found: SandboxProbe | null = null;
@@ -38,7 +51,7 @@ export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string
         readOnlySubpaths: writable.readOnlySubpaths,
         networkAccess: networkAllowed(policy),
         platform: process.platform,
-        maskedPaths: sensitiveSockets(env, nodePathProbe),
+        maskedPaths: [...sensitiveSockets(env, nodePathProbe), ...keelHomeMask(keelHomeDir, cwd)],
         ...(executable === undefined ? {} : { executable }),
       });
       if (wrapped.type === 'unsupported') return { type: 'unsupported', reason: wrapped.reason };

@@ -7,6 +7,8 @@ describe('likelyCommand', () => {
     expect(likelyCommand('resmue')).toBe('resume');
     expect(likelyCommand('doctr')).toBe('doctor');
     expect(likelyCommand('exce')).toBe('exec');
+    expect(likelyCommand('mcp-servr')).toBe('mcp-server');
+    expect(likelyCommand('prot')).toBe('proto');
   });
 
   it('leaves real prompts alone: commands themselves, short words, far words, several words', () => {

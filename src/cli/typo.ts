@@ -1,9 +1,9 @@
 /** Catches a mistyped command before it becomes the first prompt of a session (`keel sesions`). */
-export const COMMANDS = ['exec', 'resume', 'sessions', 'doctor', 'sandbox', 'demo', 'apply_patch', 'proto', 'mcp', 'help'] as const;
+export const COMMANDS = ['exec', 'resume', 'sessions', 'doctor', 'sandbox', 'demo', 'apply_patch', 'proto', 'mcp', 'mcp-server', 'help'] as const;
 
 /** The command `word` was probably meant to be, or null: one word, close to a command but not one. */
 export function likelyCommand(word: string): string | null {
-  if (!/^[a-z_]{4,}$/.test(word)) return null;
+  if (!/^[a-z_-]{4,}$/.test(word)) return null;
   let best: { command: string; distance: number } | null = null;
   for (const command of COMMANDS) {
     const distance = editDistance(word, command);

@@ -50,7 +50,7 @@ export function assessCommand(input: CommandAssessmentInput): CommandAssessment 
   const rules = matchRules(analysis, input.rules ?? []);
   if (rules.type === 'denied') return { type: 'reject', reason: `denied by the rule "${rules.rule.prefix.join(' ')}" (${rules.command})` };
 
-  const decision = byPolicy(input, knownSafeVerdict(analysis), rules.type === 'allowed' ? rules.rules : null);
+  const decision = byPolicy(input, knownSafeVerdict(analysis, input.cwd), rules.type === 'allowed' ? rules.rules : null);
   // A deny rule that could not be checked rules out every automatic run, even under danger-full-access.
   if (rules.type === 'deny_unverifiable' && decision.type === 'auto_approve') {
     const reason = `cannot check the deny rules: ${rules.reason}`;

@@ -23,7 +23,6 @@ const SAFE: Row[] = [
   [['grep', '-rn', 'TODO', 'src'], 'safe'],
   [['rg', '-n', 'parseShell', 'src'], 'safe'],
   [['rg', '--files'], 'safe'],
-  [['rg', '--', '--pre'], 'safe'],
   [['find', '.', '-name', '*.ts', '-type', 'f'], 'safe'],
   [['git', 'status'], 'safe'],
   [['git', 'status', '--short'], 'safe'],

@@ -9,33 +9,64 @@ import { isHarmlessEnvName } from './harmless-env.ts';
 import { programName } from './program-name.ts';
 import type { SafeArg } from './safe-args.ts';
 import { checkSafeProgram } from './safe-programs.ts';
+import { changedDirectory, privateReadConcern } from './private-paths.ts';
 
 export type KnownSafeVerdict = { type: 'known_safe'; reason: string } | { type: 'not_safe'; reason: string };
 
-export function checkKnownSafe(argv: readonly string[]): KnownSafeVerdict {
-  return knownSafeVerdict(analyzeArgv(argv));
+/** `cwd`: where the command runs, for the paths it names (see private-paths.ts); null when not known. */
+export function checkKnownSafe(argv: readonly string[], cwd: string | null = null): KnownSafeVerdict {
+  return knownSafeVerdict(analyzeArgv(argv), cwd);
 }
 
 export function isKnownSafe(argv: readonly string[]): boolean {
   return checkKnownSafe(argv).type === 'known_safe';
 }
 
-export function knownSafeVerdict(analysis: CommandAnalysis): KnownSafeVerdict {
+export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null = null): KnownSafeVerdict {
   const [gap] = analysis.gaps;
   if (gap !== undefined) return notSafe(gap);
   const programs: string[] = [];
+  // Followed through the line's `cd`s, in order (a subshell's `cd` is taken to last: that can only make more paths
+  // look private, never fewer).
+  let dir = cwd;
+  let changedDir = false;
   for (const command of analysis.commands) {
-    const concern = commandConcern(command);
+    const concern = commandConcern(command) ?? privateConcern(command, dir);
     if (concern !== null) return notSafe(concern);
+    if (isCd(command)) {
+      dir = changedDirectory(dir, command.words.slice(1).map((word) => word.value));
+      changedDir = true;
+    }
     // Name what reads, not the shells and env that only carried it.
     const name = command.words[0] && !command.unwrapping?.transparent ? programName(command.words[0].value).name : null;
     if (name !== null && !programs.includes(name)) programs.push(name);
   }
   for (const redirect of analysis.redirects) {
-    const concern = redirectConcern(redirect);
+    // Which `cd` came before a redirection is not tracked: after any, its relative paths are of unknown place.
+    const read = redirect.op === '<' && redirect.target.type === 'literal' ? privateReadConcern(redirect.target.value, changedDir ? null : cwd) : null;
+    const concern = redirectConcern(redirect) ?? read;
     if (concern !== null) return notSafe(concern);
   }
   return { type: 'known_safe', reason: `read-only command (${programs.join(', ')})` };
+}
+
+/** Programs that name paths without reading them. */
+const NO_READS = new Set(['cd', 'echo', 'true', 'false', 'pwd']);
+
+function isCd(command: FoundCommand): boolean {
+  const [program] = command.words;
+  return program !== undefined && !command.unwrapping?.transparent && programName(program.value).name === 'cd';
+}
+
+/** Why this known-safe command would read somewhere private (/proc, keel's home), or null. */
+function privateConcern(command: FoundCommand, dir: string | null): string | null {
+  const [program, ...args] = command.words;
+  if (program === undefined || command.unwrapping?.transparent || NO_READS.has(programName(program.value).name)) return null;
+  for (const word of args) {
+    const concern = privateReadConcern(word.value, dir);
+    if (concern !== null) return concern;
+  }
+  return null;
 }
 
 function notSafe(reason: string): KnownSafeVerdict {

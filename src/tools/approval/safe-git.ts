@@ -28,8 +28,9 @@ export function checkGit(args: readonly SafeArg[]): RuleVerdict {
     return unsafe(`git ${subcommand.value} is not on the read-only list (status, log, diff, show, branch)`);
   }
   const rest = args.slice(index + 1);
+  // Past a `--` too: it can be the value of an option before it (`git log --grep -- --output=x`), and then what
+  // follows is still an option. A path named like one of these options only means the command runs sandboxed.
   for (const { value } of rest) {
-    if (value === '--') break;
     if (isLongOption(value, DANGEROUS_OPTIONS)) return unsafe(`git ${subcommand.value} ${value.split('=', 1)[0]} writes a file or runs another program`);
   }
   return subcommand.value === 'branch' ? checkBranch(rest) : OK;

@@ -18,9 +18,13 @@ const find: Rule = (args) => {
   return unsafe(action.value === '-delete' ? 'find -delete removes files' : action.value.startsWith('-f') ? `find ${action.value} writes a file` : `find ${action.value} runs another program`);
 };
 
+/**
+ * Options are looked for in every argument, past a `--` too: a `--` can be the value of an option before it
+ * (`rg -e -- --pre=x`), and then what follows is still an option. A file named like a dangerous option is rare;
+ * reading it simply runs in the sandbox.
+ */
 const rg: Rule = (args) => {
   for (const { value } of args) {
-    if (value === '--') return OK;
     if (isLongOption(value, ['--pre', '--pre-glob'])) return unsafe('rg --pre runs a preprocessor program on the files it searches');
     if (isLongOption(value, ['--hostname-bin'])) return unsafe('rg --hostname-bin runs a program');
     if (isLongOption(value, ['--search-zip']) || hasShortOption(value, 'z')) return unsafe('rg --search-zip (-z) runs decompression programs');
@@ -39,8 +43,8 @@ const sed: Rule = (args) => {
 };
 
 const base64: Rule = (args) => {
+  // Past a `--` too, as for rg.
   for (const { value } of args) {
-    if (value === '--') return OK;
     if (isLongOption(value, ['--output']) || hasShortOption(value, 'o')) return unsafe('base64 -o writes a file');
   }
   return OK;
