@@ -10,19 +10,24 @@ import { programName } from './program-name.ts';
 import type { SafeArg } from './safe-args.ts';
 import { checkSafeProgram } from './safe-programs.ts';
 import { changedDirectory, privateReadConcern } from './private-paths.ts';
+import { gitRepoConcern } from './git-repo-check.ts';
 
 export type KnownSafeVerdict = { type: 'known_safe'; reason: string } | { type: 'not_safe'; reason: string };
 
-/** `cwd`: where the command runs, for the paths it names (see private-paths.ts); null when not known. */
-export function checkKnownSafe(argv: readonly string[], cwd: string | null = null): KnownSafeVerdict {
-  return knownSafeVerdict(analyzeArgv(argv), cwd);
+/**
+ * `cwd`: where the command runs, for the paths it names (private-paths.ts) and the repository git would read
+ * (git-repo-check.ts); default keel's own. `workspace`: the session's directory, whose repository is the only one git
+ * may read unsandboxed; null when not known (then any repository whose configuration passes).
+ */
+export function checkKnownSafe(argv: readonly string[], cwd: string | null = process.cwd(), workspace: string | null = null): KnownSafeVerdict {
+  return knownSafeVerdict(analyzeArgv(argv), cwd, workspace);
 }
 
 export function isKnownSafe(argv: readonly string[]): boolean {
   return checkKnownSafe(argv).type === 'known_safe';
 }
 
-export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null = null): KnownSafeVerdict {
+export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null = process.cwd(), workspace: string | null = null): KnownSafeVerdict {
   const [gap] = analysis.gaps;
   if (gap !== undefined) return notSafe(gap);
   const programs: string[] = [];
@@ -31,7 +36,7 @@ export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null =
   let dir = cwd;
   let changedDir = false;
   for (const command of analysis.commands) {
-    const concern = commandConcern(command) ?? privateConcern(command, dir);
+    const concern = commandConcern(command) ?? privateConcern(command, dir) ?? (isGit(command) ? gitRepoConcern(dir, workspace) : null);
     if (concern !== null) return notSafe(concern);
     if (isCd(command)) {
       dir = changedDirectory(dir, command.words.slice(1).map((word) => word.value));
@@ -54,8 +59,16 @@ export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null =
 const NO_READS = new Set(['cd', 'echo', 'true', 'false', 'pwd']);
 
 function isCd(command: FoundCommand): boolean {
+  return runs(command, 'cd');
+}
+
+function isGit(command: FoundCommand): boolean {
+  return runs(command, 'git');
+}
+
+function runs(command: FoundCommand, name: string): boolean {
   const [program] = command.words;
-  return program !== undefined && !command.unwrapping?.transparent && programName(program.value).name === 'cd';
+  return program !== undefined && !command.unwrapping?.transparent && programName(program.value).name === name;
 }
 
 /** Why this known-safe command would read somewhere private (/proc, keel's home), or null. */
