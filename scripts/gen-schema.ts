@@ -1,8 +1,8 @@
 // Writes schema/*.schema.json, the JSON Schemas of keel proto's submissions and events, from the protocol's zod
-// schemas (src/proto/protocol-schemas.ts). Run it after changing src/protocol/: npm run gen:schema
+// schemas (src/cli/schema-files.ts). Run it after changing src/protocol/: npm run gen:schema
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { protocolSchemaFiles } from '../src/proto/protocol-schemas.ts';
+import { protocolSchemaFiles } from '../src/cli/schema-files.ts';
 
 const dir = resolve(import.meta.dirname, '../schema');
 mkdirSync(dir, { recursive: true });

@@ -145,7 +145,7 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     modelProfile: (model) => settings.modelSettings(model).profile,
     approvalPolicy: wiring.approvalPolicy,
     sandboxPolicy: wiring.sandboxPolicy ?? settings.sandboxPolicy,
-    safety: createSafetyServices(wiring.env, home),
+    safety: createSafetyServices(wiring.env, home, settings.rules),
     sessionId,
     recorder: wiring.recorder,
     initialHistory: wiring.initialHistory,

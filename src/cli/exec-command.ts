@@ -3,10 +3,12 @@
  * session log (new, or the resumed one), and run one task.
  */
 import { parseArgs } from 'node:util';
+import { loadOutputSchema } from '../exec/output-schema.ts';
 import { runExec } from '../exec/run-exec.ts';
 import { colorWanted, createStyle } from '../exec/style.ts';
 import { keelHome } from '../store/index.ts';
 import { openSession } from './open-session.ts';
+import { findJobSession, nextJobStep, reportRecorded } from './session-id-job.ts';
 import { resolveRunSettings } from './run-settings.ts';
 import { EXEC_HELP, EXEC_RESUME_HELP } from './help-text.ts';
 import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
@@ -25,10 +27,15 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   // Relative to where keel was started, as the shell completed them; checked before anything else is done.
   const images = await loadImageFlags(values.image, process.cwd());
+  const schemaFlag = values['output-schema'];
+  const outputSchema = schemaFlag === undefined ? null : await loadOutputSchema(schemaFlag);
+  if (outputSchema?.type === 'unusable') throw new UsageError(outputSchema.message);
   const home = keelHome(env);
   const cdOverride = values.cd === undefined ? undefined : resolveWorkdir(values.cd);
+  // --session-id: a job run again after it was stopped carries on with its own session (session-id-job.ts).
+  const job = await findJobSession(home, values['session-id'], resuming);
   // A resumed session works in its own directory: its project config and AGENTS.md are the ones that apply.
-  const located = resuming ? await locateSession(home, resumeRef(values, positionals)) : null;
+  const located = resuming ? await locateSession(home, resumeRef(values, positionals)) : (job?.located ?? null);
   const cwd = located === null ? (cdOverride ?? process.cwd()) : resumedCwd(located.cwd, cdOverride);
   const settings = await resolveRunSettings({
     home,
@@ -48,18 +55,26 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
   }
   // Read before the log is opened: a prompt that is missing or empty leaves no trace in any session. null: a resume
   // without a prompt continues the cut-off task.
-  const prompt = resuming && promptArg === undefined ? null : await readPrompt(promptArg);
+  const given = resuming && promptArg === undefined ? null : await readPrompt(promptArg);
+  const step = job === null || given === null ? null : await nextJobStep(job, given);
+  if (step?.type === 'report') {
+    const style = createStyle(colorWanted(process.stderr, env));
+    return reportRecorded(step, { sessionId: job!.sessionId, json: values.json === true, outputLastMessage: values['output-last-message'] ?? null, version: VERSION, style, io: execIo() });
+  }
+  // A job's prompt that an earlier run sent already is not sent again: the cut-off task goes on.
+  const prompt = step?.type === 'continue' ? null : given;
   const session = await openSession({
     home,
     env,
     settings,
-    target: located === null ? { type: 'new', cwd, source: 'exec' } : { type: 'resume', path: located.path, cwd },
+    target: located === null ? { type: 'new', cwd, source: 'exec', sessionId: job?.sessionId } : { type: 'resume', path: located.path, cwd },
     model: values.model,
     // exec never asks: what would need a question is refused, and the model is told why.
     approvalPolicy: 'never',
     shellTimeoutMs: optionalInteger(values['shell-timeout-ms'], '--shell-timeout-ms'),
     check: ({ sessionId, plan }) => {
-      if (prompt === null && !plan.midTask) {
+      // A job's stopped task goes on even when its history ends with an answer: the stop came before the task ended.
+      if (prompt === null && !plan.midTask && step?.type !== 'continue') {
         throw new UsageError(`the last task of session ${sessionId} had finished: give a prompt to go on ("keel exec resume ${sessionId} '…'")`);
       }
     },
@@ -71,6 +86,8 @@ export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
       images,
       json: values.json === true,
       outputLastMessage: values['output-last-message'] ?? null,
+      outputSchema: outputSchema?.schema ?? null,
+      failOnRefusal: values['fail-on-refusal'] === true,
       version: VERSION,
       style: createStyle(colorWanted(process.stderr, env)),
       io: execIo(),
@@ -113,10 +130,13 @@ function parseExecArgs(argv: string[]) {
         ...SESSION_OPTIONS,
         json: { type: 'boolean' },
         'output-last-message': { type: 'string', short: 'o' },
+        'output-schema': { type: 'string' },
+        'fail-on-refusal': { type: 'boolean' },
         stateful: { type: 'boolean' },
         'stream-max-retries': { type: 'string' },
         'stream-idle-timeout-ms': { type: 'string' },
         'shell-timeout-ms': { type: 'string' },
+        'session-id': { type: 'string' },
       },
     });
   } catch (error) {

@@ -42,6 +42,7 @@ Usage:
                                  print a session as a transcript or as JSON
   keel doctor                    check the configuration, the provider, the model, keel's folder, the sandbox
   keel sandbox check             say which sandbox works here, or what to install
+  keel rules check -- COMMAND…   say what your [[rules]] make of a command, and which rule decides
   keel demo                      run a real session against keel's built-in scripted model (no key, no network)
   keel apply_patch [PATCH]       apply a patch in the apply_patch format to the current directory
   keel --version                 print the version
@@ -77,8 +78,16 @@ Options:
   -i, --image FILE                 send an image with the prompt (PNG, JPEG, GIF or WebP, judged by its content;
                                    up to 20 MB); repeatable: -i before.png -i after.png
       --json                       print every event as one JSON line on stdout (first line: a header with the
-                                   format version and the session id)
+                                   format version and the session id; last but one: the verdict, exec_result)
   -o, --output-last-message FILE   also write the final answer to FILE
+      --output-schema FILE         ask for the final answer in the format of the JSON Schema in FILE and check
+                                   it: stdout gets the answer as one line of JSON, or exit 1 when it does not
+                                   follow the schema (OpenAI's strict mode: list every property in "required"
+                                   and set "additionalProperties": false)
+      --fail-on-refusal            exit 4 when the task finished but a call of it was refused or denied
+      --session-id UUID            run as that session: a new one with that id, or, when its log exists, go on
+                                   with it (a rerun of the same command line after a kill carries on; a
+                                   finished task with the same prompt reports its recorded answer)
       --stateful                   let the server keep the conversation (store: true + previous_response_id)
                                    instead of sending the whole history with every request
       --stream-max-retries N       how often a failed model request is retried (default 5)
@@ -92,10 +101,19 @@ Options:
 
 Exit codes:
   0    the task finished
-  1    the task ended in an error (the error is printed)
+  1    the task ended in an error (the error is printed), or its answer did not follow --output-schema
   2    keel was called or configured wrongly (nothing was sent)
+  3    the provider's quota is exhausted (not retried; when it resets is printed if the provider said)
+  4    --fail-on-refusal: the task finished, but a call was refused or denied
+  129  stopped by SIGHUP (the terminal went away)
   130  interrupted with Ctrl+C (the running command was stopped; a second Ctrl+C quits at once)
   143  stopped by SIGTERM
+
+The last line on stderr is the verdict:
+  keel exec: completed · exit 0 · session 3f2a1b2c… · 12k tokens · calls: 5 ok, 1 failed, 1 refused
+With --json it is the line before shutdown_complete, exec's own (not an event):
+{"type":"exec_result","status":"completed"|"failed"|"interrupted","exit_code","session_id","usage",
+"tool_calls":{"completed","failed","refused","denied","aborted"}}, plus "resets_at" (a time or null) on exit 3.
 
 The session is recorded in $KEEL_HOME/sessions/; see "keel exec resume --help".
 

@@ -45,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./mcp-command.ts')).mcpCommand(rest, process.env);
     case 'sandbox':
       return (await import('./sandbox-command.ts')).sandboxCommand(rest);
+    case 'rules':
+      return (await import('./rules-command.ts')).rulesCommand(rest, process.env);
     case 'sessions':
       return (await import('./sessions-command.ts')).sessionsCommand(rest, process.env);
     case 'proto':

@@ -13,7 +13,8 @@ import type { RunSettings } from './run-settings.ts';
 import { openNewLog, resumeLog, type OpenLog } from './session-log-setup.ts';
 
 export type SessionTarget =
-  | { type: 'new'; cwd: string; source: SessionSource }
+  /** `sessionId`: the id a job chose (`exec --session-id`); default a new random one. */
+  | { type: 'new'; cwd: string; source: SessionSource; sessionId?: string }
   /** A located session (see `locateSession`) and the directory it works in. */
   | { type: 'resume'; path: string; cwd: string };
 
@@ -50,13 +51,13 @@ export interface OpenedSession {
 
 export async function openSession(request: SessionRequest): Promise<OpenedSession> {
   const { home, env, settings, target } = request;
-  const secrets = settings.client.apiKey === undefined ? [] : [settings.client.apiKey];
+  const secrets = settings.secrets;
   let log: OpenLog;
   let sessionId: string;
   let model: string;
   let plan: ResumePlan | null = null;
   if (target.type === 'new') {
-    sessionId = randomUUID();
+    sessionId = target.sessionId ?? randomUUID();
     model = request.model ?? settings.model;
     log = await openNewLog({ home, sessionId, cwd: target.cwd, model, providerId: settings.providerId, source: target.source, secrets });
   } else {

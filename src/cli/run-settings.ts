@@ -21,9 +21,13 @@ import {
   type KeelConfig,
   type ModelSettings,
 } from '../config/index.ts';
+import { commandRules } from '../config/config-slices.ts';
 import { createNotifier, type Notifier } from '../core/notify-hook.ts';
 import { loadProjectInstructions, readTextFileOrNull } from '../core/project-instructions.ts';
 import { commandEnv } from '../sandbox/index.ts';
+import { secretEnvValues } from '../sandbox/command-env.ts';
+import { createTextRedactor } from '../store/redact-secrets.ts';
+import type { CommandRule } from '../tools/approval/rules-match.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { UsageError } from './usage-error.ts';
 import { warn } from './warnings.ts';
@@ -50,13 +54,20 @@ export interface RunSettings {
   modelSettings: (model: string) => ModelSettings;
   /** The AGENTS.md files given to the model, for /status. */
   instructionFiles: string[];
-  /** The environment every command gets: keel's own, less secrets (names with KEY, SECRET, TOKEN) unless configured. */
+  /** The environment every command gets: keel's own, less secrets (secret-looking names and credential values) unless configured. */
   commandEnv: Record<string, string>;
   /** The shell tool the model is offered (config `tools.shell`). */
   shellTool: 'exec_command' | 'shell';
   maxBackgroundProcesses: number;
   /** The enabled and disabled MCP servers of config.toml, by name. */
   mcpServers: KeelConfig['mcp_servers'];
+  /** The `[[rules]]` of every config source, for the approval gate. */
+  rules: CommandRule[];
+  /**
+   * Strings never written to the session log or the prompt history, nor given to the notify hook: the API key and
+   * the secret values of keel's environment (URLs' credentials are redacted wherever they appear, regardless).
+   */
+  secrets: string[];
 }
 
 export interface RunSettingsInput {
@@ -94,6 +105,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
   for (const problem of instructions.problems) warn(problem);
   const modelSettings = cachedModelSettings(config);
   for (const note of modelSettings(config.model).notes) warn(note);
+  const secrets = [...(client.apiKey === undefined ? [] : [client.apiKey]), ...secretEnvValues(input.env)];
   return {
     model: config.model,
     providerId: config.model_provider,
@@ -102,11 +114,14 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     saveHistory: history.save,
     historyMaxBytes: history.maxBytes,
     stateful: config.stateful,
-    notifier: createNotifier({
-      command: notifyCommand(config),
-      spawn,
-      onFailure: (error) => warn(`the notify hook could not run: ${error.message}`),
-    }),
+    notifier: redactingNotifier(
+      createNotifier({
+        command: notifyCommand(config),
+        spawn,
+        onFailure: (error) => warn(`the notify hook could not run: ${error.message}`),
+      }),
+      secrets,
+    ),
     userInstructions: instructions.message,
     commandEnv: filteredEnv(shellEnvironmentPolicy(config), input.env),
     sandboxPolicy: safetySettings(config).sandboxPolicy,
@@ -116,6 +131,21 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     shellTool: config.tools.shell,
     maxBackgroundProcesses: config.max_background_processes,
     mcpServers: config.mcp_servers,
+    rules: commandRules(config),
+    secrets,
+  };
+}
+
+/** The hook is another program: what it is told passes through the same redaction as the session log. */
+function redactingNotifier(notifier: Notifier, secrets: readonly string[]): Notifier {
+  const redact = createTextRedactor(secrets);
+  return {
+    notify: (notice) =>
+      notifier.notify({
+        ...notice,
+        inputMessages: notice.inputMessages.map(redact),
+        lastAgentMessage: notice.lastAgentMessage === null ? null : redact(notice.lastAgentMessage),
+      }),
   };
 }
 
@@ -135,7 +165,14 @@ function cachedModelSettings(config: Parameters<typeof modelSettingsFor>[0]): (m
 function filteredEnv(policy: ReturnType<typeof shellEnvironmentPolicy>, env: NodeJS.ProcessEnv): Record<string, string> {
   return commandEnv(
     env,
-    { inherit: policy.inherit, ignoreDefaultExcludes: policy.ignore_default_excludes, exclude: policy.exclude, includeOnly: policy.include_only, set: policy.set },
+    {
+      inherit: policy.inherit,
+      ignoreDefaultExcludes: policy.ignore_default_excludes,
+      excludeCredentialValues: policy.exclude_credential_values,
+      exclude: policy.exclude,
+      includeOnly: policy.include_only,
+      set: policy.set,
+    },
     // Commands run unsandboxed in this version, so nothing is cut off.
     { networkDisabled: false, sandbox: null },
   );

@@ -1,4 +1,8 @@
-/** The real machine behind the engine's approval gate: the sandbox probe (once, on first need), writable roots, wrapping. */
+/**
+ * The real machine behind the engine's approval gate: the sandbox probe (once, on first need), writable roots,
+ * wrapping; and the person's rules, with saving a new allow rule to their own `$KEEL_HOME/config.toml`.
+ */
+import { join } from 'node:path';
 import type { SafetyServices } from '../core/approval-gate.ts';
 import type { SandboxPolicy } from '../protocol/index.ts';
 import {
@@ -13,6 +17,8 @@ import {
   type MaskedPath,
   type SandboxProbe,
 } from '../sandbox/index.ts';
+import type { CommandRule } from '../tools/approval/rules-match.ts';
+import { appendAllowRule } from '../tools/approval/rules-file.ts';
 import { registerPrivateDir } from '../tools/approval/private-paths.ts';
 
 /**
@@ -24,7 +30,7 @@ function keelHomeMask(keelHomeDir: string, cwd: string): MaskedPath[] {
   return [{ path: keelHomeDir, kind: 'dir' }];
 }
 
-export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string): SafetyServices {
+export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string, rules: readonly CommandRule[] = []): SafetyServices {
   // A known-safe reader of keel's home is not known-safe: it runs sandboxed, where the home is masked.
   registerPrivateDir(keelHomeDir);
   let probing: Promise<SandboxProbe> | null = null;
@@ -58,5 +64,7 @@ export function createSafetyServices(env: NodeJS.ProcessEnv, keelHomeDir: string
       return { type: 'wrapped', argv: wrapped.argv };
     },
     probe: nodePathProbe,
+    rules,
+    saveAllowRule: (pattern) => appendAllowRule(join(keelHomeDir, 'config.toml'), { pattern }),
   };
 }

@@ -1,22 +1,38 @@
-/** `keel sessions` (the list) and `keel sessions show` (one session as a transcript or JSON). */
+/**
+ * `keel sessions` (the list), `keel sessions show` (one session as a transcript or JSON), and `export` / `import`
+ * (a session moved to another machine or KEEL_HOME, see store/session-transfer.ts).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sessionMarkdown } from '../exec/session-transcript.ts';
 import { findSession, isStoreError, keelHome, listSessions, readSessionLog, type SessionSummary } from '../store/index.ts';
+import { exportSessionLog, importSessionLog, TransferError } from '../store/session-transfer.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SESSIONS_HELP = `Usage:
   keel sessions [--all] [--json] [--limit N]
   keel sessions show SESSION_ID [--format markdown|json]
+  keel sessions export SESSION_ID > FILE.jsonl.gz
+  keel sessions import FILE [--cwd DIR]
 
 Lists the sessions started in this repository (or this directory outside a repository), newest first: id,
 when, directory, first prompt, number of tasks, and how it ended — completed, interrupted (Ctrl+C), killed
 (SIGKILL, power cut, closed terminal), crashed, or running. --all lists every directory's sessions.
-SESSION_ID may be any unique beginning of an id. Resume one with "keel exec resume SESSION_ID".`;
+SESSION_ID may be any unique beginning of an id. Resume one with "keel exec resume SESSION_ID".
+
+export writes the session's log, gzipped, to standard output (never to a terminal: redirect it to a file). API
+keys are never in a log. import puts such a file (gzipped or not) into this KEEL_HOME under the session's start
+date; --cwd DIR makes DIR the directory the session works in (the recorded one, and directories inside it, move
+to DIR). Then "keel exec resume SESSION_ID" goes on with it here. import exits with 1 when the file is damaged
+(each problem is named, nothing is written) or a session with its id is already here, 2 for a wrong command line.`;
 
 export async function sessionsCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const home = keelHome(env);
   if (argv[0] === 'show') return show(argv.slice(1), home);
+  if (argv[0] === 'export') return exportCommand(argv.slice(1), home);
+  if (argv[0] === 'import') return importCommand(argv.slice(1), home);
   const { values, positionals } = parse(argv, {
     all: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -47,13 +63,7 @@ async function show(argv: string[], home: string): Promise<number> {
   const format = values.format ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError(`--format is markdown or json, got "${format}"`);
   if (positionals.length !== 1) throw new UsageError('say which session to show: keel sessions show SESSION_ID');
-  let path: string;
-  try {
-    path = await findSession({ home, idOrPrefix: positionals[0]! });
-  } catch (error) {
-    if (isStoreError(error)) throw new UsageError(error.message);
-    throw error;
-  }
+  const path = await located(home, positionals[0]!);
   // The whole log, not only what a resume needs: every compaction is shown where it happened.
   const log = await readSessionLog(path, { from: 'start' }).catch((error: unknown) => {
     throw isStoreError(error) ? new UsageError(error.message) : error;
@@ -64,6 +74,53 @@ async function show(argv: string[], home: string): Promise<number> {
     process.stdout.write(sessionMarkdown({ id: log.meta.session_id, cwd: log.meta.cwd, model: log.meta.model, startedAt: log.meta.started_at, events: log.events, problems: log.problems }));
   }
   return 0;
+}
+
+async function exportCommand(argv: string[], home: string): Promise<number> {
+  const { values, positionals } = parse(argv, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) return help();
+  if (positionals.length !== 1) throw new UsageError('say which session to export: keel sessions export SESSION_ID > FILE.jsonl.gz');
+  // Checked before the session is looked up: gzip on a terminal is noise, and may leave it in a strange state.
+  if (process.stdout.isTTY) {
+    throw new UsageError(`export writes gzip data, not text: redirect to a file (keel sessions export ${positionals[0]} > session.jsonl.gz)`);
+  }
+  const path = await located(home, positionals[0]!);
+  await exportSessionLog(path, process.stdout);
+  return 0;
+}
+
+async function importCommand(argv: string[], home: string): Promise<number> {
+  const { values, positionals } = parse(argv, { cwd: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return help();
+  if (positionals.length !== 1) throw new UsageError('say which file to import: keel sessions import FILE [--cwd DIR]');
+  const file = positionals[0]!;
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`);
+  const cwd = values.cwd === undefined ? undefined : resolve(values.cwd);
+  if (cwd !== undefined && (!existsSync(cwd) || !statSync(cwd).isDirectory())) {
+    throw new UsageError(`--cwd ${values.cwd}: no such directory (create it first, e.g. by cloning the repository there)`);
+  }
+  try {
+    const imported = await importSessionLog({ home, bytes: readFileSync(file), file, cwd });
+    const moved = imported.cwd === imported.cwdBefore ? imported.cwd : `${imported.cwd} (was ${imported.cwdBefore})`;
+    if (imported.tornTail) process.stderr.write('keel: its last line was cut short (the session was killed while writing it); a resume leaves it out\n');
+    process.stdout.write(`imported session ${imported.sessionId}\n  log:       ${imported.path}\n  directory: ${moved}\n`);
+    process.stdout.write(`go on with it: keel exec resume ${imported.sessionId} "…"\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TransferError)) throw error;
+    // A file that cannot be imported is not a wrong command line: exit 1, with what is wrong.
+    process.stderr.write(`keel: ${error.message}\n`);
+    return 1;
+  }
+}
+
+async function located(home: string, idOrPrefix: string): Promise<string> {
+  try {
+    return await findSession({ home, idOrPrefix });
+  } catch (error) {
+    if (isStoreError(error)) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function help(): number {

@@ -3,10 +3,13 @@
  * defaults for its own work (model, provider, tighter approvals, a narrower sandbox) but never grant itself more
  * than the user's own config (defaults + `$KEEL_HOME/config.toml`) allows: a looser value is dropped with a
  * warning. Keys that would let a repository run programs, redirect API keys or read secrets are not honoured at all.
+ * Its `[[rules]]` may forbid commands or have them asked about, never allow one: only the user's own config can let
+ * a command run without asking and outside the sandbox.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import type { ConfigFileLayer, ConfigLayer } from './config-schema.ts';
 import { APPROVAL_ORDER, INHERIT_ORDER, isLooser, SANDBOX_ORDER } from './policy-order.ts';
+import { completeRule } from './resolve-config.ts';
 
 /** What the user's own config allows. */
 export interface UserCeiling {
@@ -84,6 +87,15 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
     layer.stateful = project.stateful;
   }
 
+  if (project.rules !== undefined) {
+    // Checked here, before any is dropped, so that an error names the entry's place in the project's file.
+    layer.rules = project.rules.filter((rule, index) => {
+      if (completeRule(rule, label, index).decision !== 'allow') return true;
+      warn(`rules[${index}]`, 'a project cannot allow commands (only your own config can); its forbidden and prompt rules apply');
+      return false;
+    });
+  }
+
   const workspace = project.sandbox_workspace_write;
   if (workspace !== undefined) {
     const narrowed: NonNullable<ConfigLayer['sandbox_workspace_write']> = {};
@@ -120,6 +132,11 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
     } else if (environment.ignore_default_excludes !== undefined) {
       narrowed.ignore_default_excludes = environment.ignore_default_excludes;
     }
+    if (environment.exclude_credential_values === false && userEnvironment.exclude_credential_values) {
+      warn('shell_environment_policy.exclude_credential_values', 'a project cannot pass values that look like credentials to commands');
+    } else if (environment.exclude_credential_values !== undefined) {
+      narrowed.exclude_credential_values = environment.exclude_credential_values;
+    }
     // More exclusions only ever remove variables; they are added to the user's, never put in their place.
     if (environment.exclude !== undefined) narrowed.exclude = [...new Set([...userEnvironment.exclude, ...environment.exclude])];
     if (environment.include_only !== undefined) {
@@ -149,6 +166,7 @@ function tightestWhereUnset(layer: ConfigLayer) {
     shell_environment_policy: {
       inherit: environment.inherit ?? INHERIT_ORDER[0],
       ignore_default_excludes: environment.ignore_default_excludes ?? false,
+      exclude_credential_values: environment.exclude_credential_values ?? true,
       exclude: environment.exclude ?? [],
       include_only: environment.include_only ?? [],
     },

@@ -4,18 +4,22 @@
  * only at the top of a file, so a profile cannot name another profile.
  */
 import { REASONING_EFFORTS, REASONING_SUMMARIES, VERBOSITIES, type WireApi } from '../model/index.ts';
+import { RULE_DECISIONS } from '../tools/approval/rules-match.ts';
 import { APPROVAL_ORDER, INHERIT_ORDER, SANDBOX_ORDER } from './policy-order.ts';
 import {
+  exampleList,
   flag,
   httpUrl,
   oneOf,
   pathList,
   table,
+  tableList,
   tableMap,
   text,
   textList,
   textMap,
   wholeNumber,
+  wordPattern,
   type Infer,
 } from './field-spec.ts';
 
@@ -68,6 +72,19 @@ export const mcpServerSpec = table({
   default_tools_approval_mode: oneOf(MCP_APPROVAL_MODES),
 });
 
+/**
+ * A `[[rules]]` entry: Codex's prefix rule. `pattern` is the program and its first arguments (an element may list
+ * alternatives); `decision` is required here (Codex defaults it to allow, which a forgotten line would turn into a
+ * silent allow). `match` / `not_match` are examples checked when the config loads.
+ */
+export const ruleSpec = table({
+  pattern: wordPattern(),
+  decision: oneOf(RULE_DECISIONS),
+  justification: text(),
+  match: exampleList(),
+  not_match: exampleList(),
+});
+
 export const layerSpec = table({
   model: text(),
   model_provider: text(),
@@ -83,6 +100,8 @@ export const layerSpec = table({
   shell_environment_policy: table({
     inherit: oneOf(INHERIT_ORDER),
     ignore_default_excludes: flag(),
+    /** Drop variables whose value looks like a credential (a URL with a password), whatever their name. */
+    exclude_credential_values: flag(),
     exclude: textList(),
     set: textMap(),
     include_only: textList(),
@@ -96,6 +115,8 @@ export const layerSpec = table({
   project_doc_max_bytes: wholeNumber(0),
   tools: table({ shell: oneOf(SHELL_TOOLS) }),
   mcp_servers: tableMap(mcpServerSpec),
+  /** Every layer's rules apply together (they are not replaced by a later layer); see resolve-config.ts. */
+  rules: tableList(ruleSpec),
   /** How many `exec_command` processes may run in the background at once. */
   max_background_processes: wholeNumber(1, MAX_BACKGROUND_PROCESSES),
   /** Tokens the model's context holds, for "context left"; unset: the model catalogue's, else unknown. */
@@ -125,5 +146,6 @@ export const fileSpec = table({
 
 export type ProviderLayer = Infer<typeof providerSpec>;
 export type McpServerLayer = Infer<typeof mcpServerSpec>;
+export type RuleLayer = Infer<typeof ruleSpec>;
 export type ConfigLayer = Infer<typeof layerSpec>;
 export type ConfigFileLayer = Infer<typeof fileSpec>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historySettings, notifyCommand, projectDocMaxBytes, safetySettings, shellEnvironmentPolicy } from './config-slices.ts';
+import { commandRules, historySettings, notifyCommand, projectDocMaxBytes, safetySettings, shellEnvironmentPolicy } from './config-slices.ts';
 
 describe('config slices', () => {
   const workspace = { writable_roots: ['/data'], network_access: true };
@@ -22,10 +22,16 @@ describe('config slices', () => {
   it('gives the history, environment, notify and AGENTS.md settings as plain values', () => {
     expect(historySettings({ history: { persistence: 'none', max_bytes: 10 } })).toEqual({ save: false, maxBytes: 10 });
     expect(historySettings({ history: { persistence: 'save-all', max_bytes: 10 } }).save).toBe(true);
-    const policy = { inherit: 'core', ignore_default_excludes: false, exclude: ['A*'], set: { X: '1' }, include_only: [] } as const;
+    const policy = { inherit: 'core', ignore_default_excludes: false, exclude_credential_values: true, exclude: ['A*'], set: { X: '1' }, include_only: [] } as const;
     expect(shellEnvironmentPolicy({ shell_environment_policy: policy })).toEqual(policy);
     expect(notifyCommand({ notify: null })).toBeNull();
     expect(notifyCommand({ notify: ['say', 'done'] })).toEqual(['say', 'done']);
     expect(projectDocMaxBytes({ project_doc_max_bytes: 0 })).toBe(0);
+  });
+
+  it('gives the rules of every source as the approval decision takes them, with where each is written', () => {
+    const rules = [{ pattern: ['git', ['push', 'fetch']], decision: 'prompt', justification: null, source: '~/.keel/config.toml' }] as const;
+    expect(commandRules({ rules })).toEqual([{ pattern: ['git', ['push', 'fetch']], decision: 'prompt', justification: null, source: '~/.keel/config.toml' }]);
+    expect(commandRules({ rules: [] })).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
  * Each takes only the fields it reads, so a test or a caller can pass a literal instead of a whole config.
  */
 import type { AskForApproval, SandboxPolicy } from '../protocol/index.ts';
+import type { CommandRule } from '../tools/approval/rules-match.ts';
 import type { KeelConfig, ShellEnvironmentPolicy } from './keel-config.ts';
 
 export interface SafetySettings {
@@ -33,6 +34,11 @@ function sandboxPolicy(config: Pick<KeelConfig, 'sandbox_mode' | 'sandbox_worksp
         network_access: config.sandbox_workspace_write.network_access,
       };
   }
+}
+
+/** The `[[rules]]` of every source, as the approval decision takes them; `source` names where each is written. */
+export function commandRules(config: Pick<KeelConfig, 'rules'>): CommandRule[] {
+  return config.rules.map((rule) => ({ pattern: rule.pattern, decision: rule.decision, justification: rule.justification, source: rule.source }));
 }
 
 export function historySettings(config: Pick<KeelConfig, 'history'>): HistorySettings {

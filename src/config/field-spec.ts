@@ -44,6 +44,20 @@ export interface TableMapSpec<E extends TableSpec = TableSpec> {
   readonly entry: E;
 }
 
+/** `[[name]]`: an array of tables, each holding a `table`. */
+export interface TableListSpec<E extends TableSpec = TableSpec> {
+  readonly type: 'table_list';
+  readonly entry: E;
+}
+/** A rule's pattern: a non-empty array, each element a word or an array of alternative words. */
+export interface WordPatternSpec {
+  readonly type: 'word_pattern';
+}
+/** Example commands: each a shell line (a string) or an argv (an array of strings). */
+export interface ExampleListSpec {
+  readonly type: 'example_list';
+}
+
 export type FieldSpec =
   | TextSpec
   | HttpUrlSpec
@@ -54,7 +68,10 @@ export type FieldSpec =
   | PathListSpec
   | TextMapSpec
   | TableSpec
-  | TableMapSpec;
+  | TableMapSpec
+  | TableListSpec
+  | WordPatternSpec
+  | ExampleListSpec;
 
 export interface Fields {
   readonly [key: string]: FieldSpec;
@@ -77,7 +94,11 @@ export type Infer<S> = S extends TextSpec | HttpUrlSpec
               ? { [K in keyof F]?: Infer<F[K]> }
               : S extends TableMapSpec<infer E>
                 ? Record<string, Infer<E>>
-                : never;
+                : S extends TableListSpec<infer E>
+                  ? Infer<E>[]
+                  : S extends WordPatternSpec | ExampleListSpec
+                    ? (string | string[])[]
+                    : never;
 
 export const text = (): TextSpec => ({ type: 'text' });
 export const httpUrl = (): HttpUrlSpec => ({ type: 'http_url' });
@@ -89,3 +110,6 @@ export const pathList = (): PathListSpec => ({ type: 'path_list' });
 export const textMap = (): TextMapSpec => ({ type: 'text_map' });
 export const table = <F extends Fields>(fields: F): TableSpec<F> => ({ type: 'table', fields });
 export const tableMap = <E extends TableSpec>(entry: E): TableMapSpec<E> => ({ type: 'table_map', entry });
+export const tableList = <E extends TableSpec>(entry: E): TableListSpec<E> => ({ type: 'table_list', entry });
+export const wordPattern = (): WordPatternSpec => ({ type: 'word_pattern' });
+export const exampleList = (): ExampleListSpec => ({ type: 'example_list' });

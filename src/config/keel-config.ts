@@ -45,14 +45,29 @@ export const MCP_DEFAULTS = { startup_timeout_sec: 10, tool_timeout_sec: 60 } as
 
 export interface ShellEnvironmentPolicy {
   readonly inherit: EnvironmentInherit;
-  /** When false, variables whose names contain KEY, SECRET or TOKEN are never passed to commands. */
+  /**
+   * When false, variables whose names contain KEY, SECRET, TOKEN, PASSWORD, PASSWD, CREDENTIAL or AUTH are never
+   * passed to commands.
+   */
   readonly ignore_default_excludes: boolean;
+  /** When true, variables whose value looks like a credential (a URL with a password in it) are never passed. */
+  readonly exclude_credential_values: boolean;
   /** Name patterns (globs) removed from the inherited environment. */
   readonly exclude: readonly string[];
   /** Variables set for every command, after inheritance and exclusion. */
   readonly set: Readonly<Record<string, string>>;
   /** When non-empty, only inherited variables matching one of these patterns are kept. */
   readonly include_only: readonly string[];
+}
+
+/** A `[[rules]]` entry of any config source, with the place it was written. */
+export interface ConfiguredRule {
+  /** The program and its first arguments; an element that is a list matches any of its words. */
+  readonly pattern: readonly (string | readonly string[])[];
+  readonly decision: 'allow' | 'prompt' | 'forbidden';
+  readonly justification: string | null;
+  /** The source's label (a file, `-c …`), for messages. */
+  readonly source: string;
 }
 
 export interface KeelConfig {
@@ -81,6 +96,11 @@ export interface KeelConfig {
   readonly tools: { readonly shell: 'exec_command' | 'shell' };
   /** The MCP servers whose tools the model gets, by name. */
   readonly mcp_servers: Readonly<Record<string, McpServerConfig>>;
+  /**
+   * The rules of every source, lowest first: the user file, the project file (forbidden and prompt rules only), the
+   * profile, `-c` overrides. They add up; the strictest that applies to a command wins.
+   */
+  readonly rules: readonly ConfiguredRule[];
   readonly max_background_processes: number;
   /**
    * What config.toml says about the model, each overriding the model catalogue (src/model/model-catalogue.ts); null
@@ -128,7 +148,7 @@ export const DEFAULT_LAYER: ConfigLayer = {
   approval_policy: 'on-request',
   sandbox_mode: 'read-only',
   sandbox_workspace_write: { writable_roots: [], network_access: false },
-  shell_environment_policy: { inherit: 'all', ignore_default_excludes: false, exclude: [], set: {}, include_only: [] },
+  shell_environment_policy: { inherit: 'all', ignore_default_excludes: false, exclude_credential_values: true, exclude: [], set: {}, include_only: [] },
   notify: [],
   history: { persistence: 'save-all', max_bytes: DEFAULT_HISTORY_MAX_BYTES },
   project_doc_max_bytes: DEFAULT_PROJECT_DOC_MAX_BYTES,

@@ -129,6 +129,7 @@ describe('project config: may tighten, never loosen', () => {
       '[shell_environment_policy]',
       'inherit = "all"',
       'ignore_default_excludes = true',
+      'exclude_credential_values = false',
       'exclude = ["GITHUB_*"]',
       'include_only = ["PATH", "SSH_AUTH_SOCK"]',
       'set = { PATH = "./bin" }',
@@ -137,6 +138,7 @@ describe('project config: may tighten, never loosen', () => {
     expect(config.shell_environment_policy).toEqual({
       inherit: 'core',
       ignore_default_excludes: false,
+      exclude_credential_values: true,
       exclude: ['AWS_*', 'GITHUB_*'],
       set: {},
       include_only: ['PATH', 'HOME'],
@@ -144,6 +146,7 @@ describe('project config: may tighten, never loosen', () => {
     expect(warnings).toEqual([
       `${P}: shell_environment_policy.inherit: "all" is looser than "core", which your own config allows; ignored`,
       `${P}: shell_environment_policy.ignore_default_excludes: a project cannot pass variables named like secrets to commands; ignored`,
+      `${P}: shell_environment_policy.exclude_credential_values: a project cannot pass values that look like credentials to commands; ignored`,
       `${P}: shell_environment_policy.include_only: it would let commands see variables your own include_only hides; ignored`,
       `${P}: shell_environment_policy.set: a project cannot set variables for commands (PATH or LD_PRELOAD could get around approvals); ignored`,
     ]);

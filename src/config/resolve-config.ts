@@ -2,9 +2,19 @@
  * Stacks the validated layers (lowest first), fills in what no layer set, checks what only the whole can show (a
  * custom provider without a `base_url`, a `model_provider` nobody defines) and freezes the result.
  */
+import { describePattern, RULE_DECISIONS } from '../tools/approval/rules-match.ts';
+import { ruleMatchesExample } from '../tools/approval/rules-check.ts';
 import { ConfigError, invalidValue, quotedList } from './config-error.ts';
-import type { ConfigLayer, McpServerLayer, ProviderLayer } from './config-schema.ts';
-import { MCP_DEFAULTS, PROVIDER_DEFAULTS, type KeelConfig, type McpServerConfig, type McpTransportConfig, type ProviderConfig } from './keel-config.ts';
+import type { ConfigLayer, McpServerLayer, ProviderLayer, RuleLayer } from './config-schema.ts';
+import {
+  MCP_DEFAULTS,
+  PROVIDER_DEFAULTS,
+  type ConfiguredRule,
+  type KeelConfig,
+  type McpServerConfig,
+  type McpTransportConfig,
+  type ProviderConfig,
+} from './keel-config.ts';
 import { mergeLayers } from './merge-layers.ts';
 import { describeValue, formatKeyPath, setOwn } from './validate-table.ts';
 
@@ -49,6 +59,7 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     shell_environment_policy: {
       inherit: required(environment.inherit),
       ignore_default_excludes: required(environment.ignore_default_excludes),
+      exclude_credential_values: required(environment.exclude_credential_values),
       exclude: required(environment.exclude),
       set: required(environment.set),
       include_only: required(environment.include_only),
@@ -58,6 +69,8 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     project_doc_max_bytes: required(merged.project_doc_max_bytes),
     tools: { shell: required(required(merged.tools).shell) },
     mcp_servers: mcpServers(merged.mcp_servers ?? {}, layers),
+    // Rules add up across sources instead of a later array replacing an earlier one.
+    rules: layers.flatMap((source) => (source.layer.rules ?? []).map((rule, index) => completeRule(rule, source.label, index))),
     max_background_processes: required(merged.max_background_processes),
     model_context_window: merged.model_context_window ?? null,
     model_auto_compact_token_limit: merged.model_auto_compact_token_limit ?? null,
@@ -122,6 +135,26 @@ function completeMcpServer(name: string, server: McpServerLayer, layers: readonl
     disabled_tools: server.disabled_tools ?? [],
     default_tools_approval_mode: server.default_tools_approval_mode ?? 'auto',
   };
+}
+
+/**
+ * A rule as the engine takes it: `pattern` and `decision` present, its `match` / `not_match` examples checked (a
+ * rule whose examples fail is a rule that does not do what its author thinks). Errors name the source and the key.
+ */
+export function completeRule(rule: RuleLayer, label: string, index: number): ConfiguredRule {
+  const path = (...keys: (string | number)[]): string => formatKeyPath(['rules', index, ...keys]);
+  if (rule.pattern === undefined) throw invalidValue(label, path('pattern'), 'a non-empty array of words (each a string, or an array of alternative strings)', null);
+  if (rule.decision === undefined) throw invalidValue(label, path('decision'), quotedList(RULE_DECISIONS), null);
+  const completed: ConfiguredRule = { pattern: rule.pattern, decision: rule.decision, justification: rule.justification ?? null, source: label };
+  const shown = describePattern(rule.pattern);
+  for (const [key, wanted] of [['match', true], ['not_match', false]] as const) {
+    for (const [at, example] of (rule[key] ?? []).entries()) {
+      if (ruleMatchesExample(completed, example) === wanted) continue;
+      const got = typeof example === 'string' ? JSON.stringify(example) : describePattern(example);
+      throw invalidValue(label, path(key, at), `a command the pattern ${shown} ${wanted ? 'matches' : 'does not match'}`, got);
+    }
+  }
+  return completed;
 }
 
 /** The defaults layer sets every field, so a gap here is a bug in keel, not in the user's file. */

@@ -85,7 +85,26 @@ function check(spec: FieldSpec, value: unknown, path: KeyPath, source: Validatio
       for (const [id, entry] of Object.entries(value)) setOwn(out, id, check(spec.entry, entry, [...path, id], source, warnings));
       return out;
     }
+    case 'table_list':
+      if (!Array.isArray(value)) return fail(`an array of tables ([[${formatKeyPath(path)}]])`);
+      return value.map((entry: unknown, index) => check(spec.entry, entry, [...path, index], source, warnings));
+    case 'word_pattern':
+      if (!Array.isArray(value) || value.length === 0) return fail('a non-empty array of words (each a string, or an array of alternative strings)');
+      return value.map((entry: unknown, index) => wordOrList(entry, [...path, index], source, 'a word or an array of alternative words'));
+    case 'example_list':
+      if (!Array.isArray(value)) return fail('an array of example commands (each a string, or an array of strings)');
+      return value.map((entry: unknown, index) => wordOrList(entry, [...path, index], source, 'a command (a string, or an array of strings)'));
   }
+}
+
+/** A non-empty string, or a non-empty array of non-empty strings. */
+function wordOrList(value: unknown, path: KeyPath, source: ValidationSource, expected: string): string | string[] {
+  if (typeof value === 'string' && value !== '') return value;
+  if (!Array.isArray(value) || value.length === 0) throw invalidValue(source.label, formatKeyPath(path), expected, describeValue(value));
+  return value.map((word: unknown, index) => {
+    if (typeof word === 'string' && word !== '') return word;
+    throw invalidValue(source.label, formatKeyPath([...path, index]), 'a non-empty string', describeValue(word));
+  });
 }
 
 /** A plain TOML table: not an array, not a date. */

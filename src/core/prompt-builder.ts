@@ -8,7 +8,7 @@
  * every later request (the adapter sends it with its encrypted content); stateful, the server already holds it.
  */
 import type { ResponseItem } from '../protocol/index.ts';
-import type { Prompt, ToolSpec } from '../model/model-event.ts';
+import type { OutputSchema, Prompt, ToolSpec } from '../model/model-event.ts';
 import type { ModelProfile } from '../model/model-profile.ts';
 
 export interface PromptOptions {
@@ -31,11 +31,15 @@ export interface BuiltPrompt {
 export class PromptBuilder {
   private held = new WeakSet<ResponseItem>();
   private previousResponseId: string | null = null;
+  /** The format answers must take, from the next request on (see `Agent.setOutputSchema`); null: free text. */
+  outputSchema: OutputSchema | null = null;
 
   constructor(private readonly options: PromptOptions) {}
 
   build(model: string, history: readonly ResponseItem[]): BuiltPrompt {
-    return this.assemble(this.base(model, [...this.options.tools()]), history);
+    const base = this.base(model, [...this.options.tools()]);
+    // Not in summary requests: a summary is prose for the model's own later use, whatever the answers look like.
+    return this.assemble(this.outputSchema === null ? base : { ...base, outputSchema: this.outputSchema }, history);
   }
 
   /**

@@ -4,7 +4,7 @@
  * `turn_aborted` is out, so the op after an interrupt always sees a settled history.
  */
 import { userMessage, type BackgroundProcess, type BlockedCalls, type CompactionReason, type Event, type MessageItem, type EventMsg, type Op, type OpOf, type ResponseItem, type ReviewDecision, type Submission, type TurnContextOverrides, type UserInput } from '../protocol/index.ts';
-import type { ModelClient } from '../model/model-event.ts';
+import type { ModelClient, OutputSchema } from '../model/model-event.ts';
 import { UNKNOWN_MODEL_PROFILE, type ModelProfile } from '../model/model-profile.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { ProcessTable } from '../tools/exec-command/process-table.ts';
@@ -168,6 +168,11 @@ export class Session {
   submit(submission: Submission): void {
     if (this.closed) return;
     this.ops.push(submission);
+  }
+
+  /** The format the model's answers must take from the next request on (`keel exec --output-schema`); null: free text. */
+  setOutputSchema(schema: OutputSchema | null): void {
+    this.turnDeps.prompts.outputSchema = schema;
   }
 
   /** Ops are handled one at a time, in order; a task runs beside the loop, not inside it. */

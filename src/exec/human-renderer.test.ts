@@ -79,3 +79,18 @@ describe('exec\'s human renderer', () => {
     expect(stdout).toBe('');
   });
 });
+
+describe('exec\'s human renderer with a final-answer hook', () => {
+  function renderWith(finalAnswer: (answer: string) => string | null) {
+    const out = { stdout: '', stderr: '' };
+    const renderer = new HumanRenderer({ stdout: (text) => (out.stdout += text), stderr: (text) => (out.stderr += text), style: createStyle(false), version: '0', finalAnswer });
+    renderer.render({ id: '1', seq: 0, msg: { type: 'agent_message', message: '{ "a": 1 }' } });
+    renderer.render({ id: '1', seq: 1, msg: { type: 'task_complete', last_agent_message: '{ "a": 1 }' } });
+    return out;
+  }
+
+  it('prints what the hook makes of the answer, or the answer on stderr when it gives nothing', () => {
+    expect(renderWith(() => '{"a":1}')).toEqual({ stdout: '{"a":1}\n', stderr: '' });
+    expect(renderWith(() => null)).toEqual({ stdout: '', stderr: '{ "a": 1 }\n' });
+  });
+});

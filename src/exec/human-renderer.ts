@@ -16,6 +16,11 @@ export interface HumanRendererOptions {
   version: string;
   /** Epoch milliseconds; default `Date.now` (tests pass a fixed clock). */
   now?: () => number;
+  /**
+   * What stdout gets for the task's final answer (--output-schema: the checked JSON); null: nothing, and the answer
+   * goes to stderr with the progress. Default: the answer as it is.
+   */
+  finalAnswer?: (answer: string) => string | null;
 }
 
 /** Events that can follow the final answer of a task, so they do not prove that a held message was not final. */
@@ -163,7 +168,10 @@ export class HumanRenderer {
           const t = this.tokens;
           err(style.dim(`tokens: ${t.input_tokens} in (${t.cached_input_tokens} cached) · ${t.output_tokens} out`));
         }
-        if (final !== null) this.options.stdout(final.endsWith('\n') ? final : `${final}\n`);
+        if (final === null) break;
+        const shown = this.options.finalAnswer === undefined ? final : this.options.finalAnswer(final);
+        if (shown === null) err(final);
+        else this.options.stdout(shown.endsWith('\n') ? shown : `${shown}\n`);
         break;
       }
       case 'token_count':

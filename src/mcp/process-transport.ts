@@ -94,6 +94,8 @@ export class ProcessTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     await this.group?.stop();
+    // Gone from the process table too: the leader reaped, not a zombie that still answers to its pid.
+    if (this.group) await Promise.race([this.group.leaderExit, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     this.group?.stdout.destroy();
     this.group?.stderr.destroy();
     this.buffer.clear();

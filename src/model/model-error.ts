@@ -6,6 +6,7 @@ import type { ModelErrorKind } from '../protocol/index.ts';
 import { kindForErrorCode } from './error-codes.ts';
 import { isRecord } from './is-record.ts';
 import type { ModelError } from './model-event.ts';
+import { quotaResetNote, quotaResetsAt } from './quota-reset.ts';
 
 /** The slice of a response's headers classification needs (a fetch `Headers` fits). */
 export interface HeaderLookup {
@@ -49,6 +50,14 @@ export function classifyHttpError(failure: HttpFailure, now: () => number = Date
   };
   const retryAfterMs = parseRetryAfterMs(failure.headers, now);
   if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  if (error.kind === 'quota') {
+    const resetsAt = quotaResetsAt({ headers: failure.headers, body: failure.body, retryAfterMs }, now);
+    if (resetsAt !== undefined) {
+      error.resetsAt = resetsAt;
+      // The error event carries only the message and the kind: the instant goes into the words too.
+      error.message += quotaResetNote(resetsAt);
+    }
+  }
   return error;
 }
 

@@ -9,6 +9,18 @@ export type ToolSpec =
   | { type: 'function'; name: string; description: string; strict: boolean; parameters: Record<string, unknown> }
   | { type: 'custom'; name: string; description: string; format?: Record<string, unknown> };
 
+/**
+ * A JSON Schema the model's answers must follow (`keel exec --output-schema`): sent as the response format,
+ * `text.format` (Responses) or `response_format` (Chat). `name` is what the API calls the format; `strict` asks the
+ * server to enforce the schema (OpenAI then requires every property listed in `required` and
+ * `additionalProperties: false`).
+ */
+export interface OutputSchema {
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
+}
+
 export interface Prompt {
   model: string;
   instructions: string;
@@ -27,6 +39,8 @@ export interface Prompt {
   reasoning?: ReasoningRequest;
   /** Sent as `text.verbosity` (Responses); only for models that take it. */
   verbosity?: Verbosity;
+  /** The format answers must take; absent: free text. Never on a compaction's summary request. */
+  outputSchema?: OutputSchema;
 }
 
 export interface ModelError {
@@ -36,6 +50,8 @@ export interface ModelError {
   status?: number;
   /** A delay the server asked for (`Retry-After`, `retry-after-ms`, or a "try again in" hint). */
   retryAfterMs?: number;
+  /** `quota` only: when the server said the quota resets (ISO 8601, UTC); absent when it did not say. */
+  resetsAt?: string;
 }
 
 export type ModelEvent =

@@ -9,7 +9,7 @@ export { readSessionLog, parseSessionLog } from './session-log-reader.ts';
 export type { LoggedEvent, LogProblem, SessionLog } from './session-log-reader.ts';
 export { acquireSessionLock, sessionLockHolder } from './session-lock.ts';
 export type { SessionLock, SessionLockOptions } from './session-lock.ts';
-export { listSessions, latestSession, findSession, sessionFiles, insideDirectory } from './session-catalogue.ts';
+export { listSessions, latestSession, findSession, findSessionById, sessionFiles, insideDirectory } from './session-catalogue.ts';
 export type { ListSessionsOptions, SessionFile } from './session-catalogue.ts';
 export { summarizeSession, statusOf } from './session-summary.ts';
 export type { SessionStatus, SessionSummary, SummaryReadLimits } from './session-summary.ts';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { parseSessionFileName, sessionsRoot } from './session-paths.ts';
+import { isSessionId, parseSessionFileName, sessionsRoot } from './session-paths.ts';
 import { summarizeSession, type SessionSummary, type SummaryReadLimits } from './session-summary.ts';
 import { errnoCode, StoreError, type SessionCandidate } from './store-error.ts';
 
@@ -80,6 +80,17 @@ export async function findSession(options: { home: string; idOrPrefix: string })
     { kind: 'ambiguous', idOrPrefix: options.idOrPrefix, candidates: matches },
     `"${options.idOrPrefix}" matches ${matches.length} sessions; give more of the id:\n${shown.join('\n')}${more}`,
   );
+}
+
+/**
+ * The log of the session with exactly this id (a UUID, any case), or null when there is none under `home`. Unlike
+ * `findSession` no prefix is accepted: a job that names its session must never land in another one.
+ */
+export function findSessionById(home: string, sessionId: string): string | null {
+  if (!isSessionId(sessionId)) throw new TypeError(`session id must be a UUID, got ${JSON.stringify(sessionId)}`);
+  const wanted = sessionId.toLowerCase();
+  for (const file of sessionFiles(home)) if (file.sessionId === wanted) return file.path;
+  return null;
 }
 
 export interface SessionFile {

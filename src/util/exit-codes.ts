@@ -2,6 +2,10 @@
 export const EXIT_OK = 0;
 export const EXIT_TASK_ERROR = 1;
 export const EXIT_USAGE = 2;
+/** `keel exec`: the task ended because the provider's quota is exhausted (a retry now cannot help). */
+export const EXIT_QUOTA = 3;
+/** `keel exec --fail-on-refusal`: the task finished, but a call it made was refused or denied. */
+export const EXIT_REFUSED = 4;
 export const EXIT_INTERRUPTED = 130;
 export const EXIT_TERMINATED = 143;
 

@@ -102,7 +102,9 @@ describe('keel exec, background processes', () => {
     const result = await runKeel(['exec', '--json', '-c', 'max_background_processes=2', 'start three'], { env: modelEnv(server.url) });
     expect(result.code, result.stderr).toBe(0);
     expect(liveProcessesMatching(marker(2))).toEqual([]);
-    const events = result.stdout.trimEnd().split('\n').slice(1).map((line) => Event.parse(JSON.parse(line)));
+    const lines = result.stdout.trimEnd().split('\n').slice(1).map((line) => JSON.parse(line) as { type?: string });
+    // exec's own verdict line (exec_result) is no event.
+    const events = lines.filter((line) => line.type !== 'exec_result').map((line) => Event.parse(line));
     expect(checkEventInvariants(events)).toEqual([]);
     const msgs = events.map((event) => event.msg);
 

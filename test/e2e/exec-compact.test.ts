@@ -78,7 +78,10 @@ describe('keel exec: compaction', () => {
       .trimEnd()
       .split('\n')
       .slice(1)
-      .map((line) => Event.parse(JSON.parse(line)));
+      .map((line) => JSON.parse(line) as { type?: string })
+      // exec's own verdict line (exec_result) is no event.
+      .filter((line) => line.type !== 'exec_result')
+      .map((line) => Event.parse(line));
     const types = events.map((event) => event.msg.type);
     expect(types.indexOf('compaction_started')).toBeGreaterThan(types.indexOf('exec_command_end'));
     expect(types.indexOf('context_compacted')).toBeGreaterThan(types.indexOf('compaction_started'));

@@ -10,8 +10,12 @@
  *   6. A `compaction_started` is closed by `context_compacted`, `warning`, `error` or `turn_aborted`, with only
  *      retries and the summary's `token_count` in between (the summary is never shown as the model's words).
  *
+ * Every event must also match the protocol's schema (src/protocol/events.ts `Event`): the event contract.
+ *
  * Returns one readable line per broken invariant; an empty list means the stream is sound.
  */
+
+import { Event } from '../../src/protocol/index.ts';
 
 export interface CheckedEvent {
   id: string;
@@ -25,15 +29,19 @@ export interface InvariantOptions {
    * check a stream taken mid-session.
    */
   complete?: boolean;
+  /** Check every event against the protocol's schema too (default true); false for hand-written partial events. */
+  schema?: boolean;
 }
 
 const BEGIN_TO_END: Record<string, string> = {
   exec_command_begin: 'exec_command_end',
   patch_apply_begin: 'patch_apply_end',
+  mcp_tool_call_begin: 'mcp_tool_call_end',
 };
 const END_TO_BEGIN: Record<string, string> = {
   exec_command_end: 'exec_command_begin',
   patch_apply_end: 'patch_apply_begin',
+  mcp_tool_call_end: 'mcp_tool_call_begin',
 };
 
 /** Deltas of one kind of streamed item, accumulated until its final event. */
@@ -58,6 +66,12 @@ export function checkEventInvariants(events: readonly CheckedEvent[], options: I
   if (!first) return ['no events: session_configured must come first'];
   if (first.msg.type !== 'session_configured') problems.push(`the first event is ${first.msg.type}, not session_configured`);
   else if (first.seq !== 0) problems.push(`session_configured has seq ${first.seq}; seq starts at 0`);
+
+  // The contract: every event is one the protocol's schema (the source of schema/event.schema.json) accepts.
+  for (const event of options.schema === false ? [] : events) {
+    const checked = Event.safeParse(event);
+    if (!checked.success) problems.push(`event seq ${event.seq} (${event.msg.type}) does not match the protocol schema: ${checked.error.message.slice(0, 300)}`);
+  }
 
   let task: number | null = null;
   const open = new Map<string, number>(); // `${begin type}:${call_id}` → seq of the begin

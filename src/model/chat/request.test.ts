@@ -26,6 +26,12 @@ describe('buildChatRequest', () => {
     });
   });
 
+  it('sends an output schema as response_format, and no response_format without one', () => {
+    const outputSchema = { name: 'keel_output', schema: { type: 'object', properties: {} }, strict: true };
+    expect(buildChatRequest(testPrompt({ outputSchema })).response_format).toEqual({ type: 'json_schema', json_schema: outputSchema });
+    expect(buildChatRequest(testPrompt())).not.toHaveProperty('response_format');
+  });
+
   it('omits tools when there are none a chat server can take', () => {
     const body = buildChatRequest(testPrompt({ tools: [{ type: 'custom', name: 'apply_patch', description: 'p' }] }));
     expect('tools' in body).toBe(false);

@@ -12,6 +12,8 @@
  * - No `parallel_tool_calls`: OpenAI refuses it without `tools` and for its reasoning models on this endpoint, and
  *   several compatible servers do not know it. Parallel calls, when a model makes them, are handled.
  * - Responses-only fields (`store`, `previous_response_id`, `reasoning`, `include`, `prompt_cache_key`) are not sent.
+ * - An output schema goes as `response_format: {type: "json_schema", json_schema: {name, schema, strict}}` (OpenAI's
+ *   structured outputs; vLLM, Ollama and LM Studio take the same shape).
  */
 import type { Prompt, ToolSpec } from '../model-event.ts';
 import { chatMessages, type ChatMessage } from './chat-messages.ts';
@@ -28,6 +30,7 @@ export interface ChatRequest {
   stream_options: { include_usage: true };
   /** Omitted when empty: the OpenAI API rejects an empty `tools` array. */
   tools?: ChatTool[];
+  response_format?: { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict: boolean } };
 }
 
 export function buildChatRequest(prompt: Prompt): ChatRequest {
@@ -39,6 +42,10 @@ export function buildChatRequest(prompt: Prompt): ChatRequest {
   };
   const tools = prompt.tools.flatMap(chatTool);
   if (tools.length > 0) body.tools = tools;
+  if (prompt.outputSchema !== undefined) {
+    const { name, schema, strict } = prompt.outputSchema;
+    body.response_format = { type: 'json_schema', json_schema: { name, schema, strict } };
+  }
   return body;
 }
 

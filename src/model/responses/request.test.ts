@@ -64,6 +64,14 @@ describe('buildResponsesRequest', () => {
     expect(buildResponsesRequest(testPrompt({ verbosity: 'low' })).text).toEqual({ verbosity: 'low' });
   });
 
+  it('sends an output schema as text.format, beside the verbosity', () => {
+    const outputSchema = { name: 'keel_output', schema: { type: 'object', properties: { ok: { type: 'boolean' } } }, strict: true };
+    const format = { type: 'json_schema', ...outputSchema };
+    expect(buildResponsesRequest(testPrompt({ outputSchema })).text).toEqual({ format });
+    expect(buildResponsesRequest(testPrompt({ outputSchema, verbosity: 'low' })).text).toEqual({ verbosity: 'low', format });
+    expect(buildResponsesRequest(testPrompt()).text).toBeUndefined();
+  });
+
   it('never sends raw reasoning text, which the API refuses in input', () => {
     const reasoning = { type: 'reasoning' as const, id: 'rs_2', summary: [], content: [{ type: 'reasoning_text', text: 'raw' }], encrypted_content: 'e2' };
     const body = buildResponsesRequest(testPrompt({ input: [reasoning], reasoning: {} }));

@@ -7,7 +7,9 @@
  * system/developer message; `tool_choice: "auto"`; `parallel_tool_calls` a boolean (false: keel runs one call at a
  * time); `reasoning: {effort, summary}` only for reasoning models; `text: {verbosity}`; `prompt_cache_key` a
  * string (the session id, so requests of one session share a prompt cache); `max_output_tokens` is not sent (it
- * would cap reasoning and answer together, and the context window already bounds both).
+ * would cap reasoning and answer together, and the context window already bounds both). An output schema goes in
+ * `text.format` as `{type: "json_schema", name, schema, strict}` (`response_text_config_param.py`,
+ * `response_format_text_json_schema_config_param.py`), beside `text.verbosity` when both are sent.
  */
 import type { ReasoningItem, ResponseItem } from '../../protocol/index.ts';
 import type { Prompt, ToolSpec } from '../model-event.ts';
@@ -34,7 +36,14 @@ export interface ResponsesRequest {
   previous_response_id?: string;
   reasoning?: ReasoningRequest;
   include?: string[];
-  text?: { verbosity: Verbosity };
+  text?: { verbosity?: Verbosity; format?: ResponsesTextFormat };
+}
+
+export interface ResponsesTextFormat {
+  type: 'json_schema';
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
 }
 
 export function buildResponsesRequest(prompt: Prompt): ResponsesRequest {
@@ -62,6 +71,10 @@ export function buildResponsesRequest(prompt: Prompt): ResponsesRequest {
     if (!prompt.store) body.include = [ENCRYPTED_REASONING_INCLUDE];
   }
   if (prompt.verbosity !== undefined) body.text = { verbosity: prompt.verbosity };
+  if (prompt.outputSchema !== undefined) {
+    const { name, schema, strict } = prompt.outputSchema;
+    body.text = { ...body.text, format: { type: 'json_schema', name, schema, strict } };
+  }
   return body;
 }
 

@@ -105,18 +105,20 @@ describe('assessCommand: escalation requested by the model', () => {
   });
 });
 
-describe('assessCommand: the person’s rules (deny always wins)', () => {
+describe('assessCommand: the person’s rules (the strictest wins)', () => {
   const rules: CommandRule[] = [
-    { decision: 'allow', prefix: ['npm', 'test'] },
-    { decision: 'allow', prefix: ['rm'] },
-    { decision: 'deny', prefix: ['rm', '-rf'] },
-    { decision: 'deny', prefix: ['git', 'push'] },
+    { decision: 'allow', pattern: ['npm', 'test'] },
+    { decision: 'allow', pattern: ['rm'] },
+    { decision: 'forbidden', pattern: ['rm', '-rf'], justification: 'use trash instead', source: 'cfg, rules[2]' },
+    { decision: 'forbidden', pattern: ['git', 'push'] },
+    { decision: 'prompt', pattern: ['git', ['reset', 'clean']], source: 'cfg, rules[4]' },
   ];
 
-  it('rejects a denied command wherever it hides, over allow rules, session approvals and danger-full-access', () => {
+  it('rejects a forbidden command wherever it hides, over allow rules, session approvals and danger-full-access', () => {
     const hidden = [
       ['rm', '-rf', 'x'],
       ['/bin/rm', '-rf', 'x'],
+      ['./rm', '-rf', 'x'],
       ['bash', '-lc', 'ls && rm -rf x'],
       ['bash', '-lc', 'echo $(rm -rf x)'],
       ['bash', '-lc', "bash -c 'rm -rf x'"],
@@ -130,33 +132,86 @@ describe('assessCommand: the person’s rules (deny always wins)', () => {
     ];
     for (const argv of hidden) {
       const sessionApproved = new Set([commandApprovalKey(argv, '/w')]);
-      expect(assess({ argv, rules, sandboxPolicy: FULL, sessionApproved }), argv.join(' ')).toMatchObject({ type: 'reject', reason: expect.stringMatching(/^denied by the rule "(rm -rf|git push)"/) });
+      expect(assess({ argv, rules, sandboxPolicy: FULL, sessionApproved }), argv.join(' ')).toMatchObject({ type: 'reject', reason: expect.stringMatching(/is forbidden by the rule \["(rm", "-rf|git", "push)"\]/) });
     }
   });
 
-  it('asks (or refuses under never) when a deny rule cannot be ruled out', () => {
-    for (const argv of [['bash', '-lc', 'rm $FLAGS x'], ['bash', '-lc', 'for f in *; do rm -rf $f; done'], ['bash', '-lc', '$CMD -rf x']]) {
-      expect(assess({ argv, rules, sandboxPolicy: FULL }), argv.join(' ')).toMatchObject({ type: 'ask', reason: expect.stringMatching(/^cannot check the deny rules: /) });
+  it('names the rule, where it is written and its justification', () => {
+    expect(assess({ argv: ['rm', '-rf', 'build'], rules })).toEqual({
+      type: 'reject',
+      reason: 'rm -rf build is forbidden by the rule ["rm", "-rf"] (cfg, rules[2]): use trash instead',
+    });
+  });
+
+  it('asks for a prompt rule, even for an allowed or known-safe line, and refuses under never with the rule named', () => {
+    const prompt = [...rules, { decision: 'prompt', pattern: ['ls'] } as const];
+    expect(assess({ argv: ['git', 'reset', '--hard'], rules, sandboxPolicy: FULL })).toEqual({
+      type: 'ask',
+      reason: 'the rule ["git", ["reset", "clean"]] (cfg, rules[4]) says to ask before git reset --hard runs',
+    });
+    expect(assess({ argv: ['bash', '-lc', 'npm test && git clean -fd'], rules }).type).toBe('ask');
+    expect(assess({ argv: ['ls'], rules: prompt }).type).toBe('ask');
+    expect(assess({ argv: ['git', 'clean', '-fd'], rules, approvalPolicy: 'never' })).toEqual({
+      type: 'reject',
+      reason: 'the rule ["git", ["reset", "clean"]] (cfg, rules[4]) says to ask before git clean -fd runs; approval policy is never, so it is refused',
+    });
+  });
+
+  it('lets a session approval answer a prompt rule, never a forbidden one', () => {
+    const argv = ['git', 'reset', '--hard'];
+    expect(assess({ argv, rules, sessionApproved: new Set([commandApprovalKey(argv, '/w')]) })).toMatchObject({ type: 'auto_approve', sandbox: 'none' });
+    const dynamic = ['bash', '-lc', 'rm $FLAGS x'];
+    expect(assess({ argv: dynamic, rules, sandboxPolicy: FULL, sessionApproved: new Set([commandApprovalKey(dynamic, '/w')]) }).type).toBe('ask');
+  });
+
+  it('asks (or refuses under never) when a forbidden or prompt rule cannot be ruled out', () => {
+    for (const argv of [['bash', '-lc', 'rm $FLAGS x'], ['bash', '-lc', 'for f in *; do rm -rf $f; done'], ['bash', '-lc', '$CMD -rf x'], ['bash', '-lc', 'rm -r* x']]) {
+      expect(assess({ argv, rules, sandboxPolicy: FULL }), argv.join(' ')).toMatchObject({ type: 'ask', reason: expect.stringMatching(/^cannot check the forbidden rules: /) });
       expect(assess({ argv, rules, sandboxPolicy: FULL, approvalPolicy: 'never' })).toMatchObject({ type: 'reject' });
     }
+    expect(assess({ argv: ['bash', '-lc', 'git $SUB'], rules: [{ decision: 'prompt', pattern: ['git', 'reset'] }], sandboxPolicy: FULL })).toEqual({
+      type: 'ask',
+      reason: 'cannot check the prompt rules: git $SUB may match the prompt rule ["git", "reset"]',
+    });
   });
 
-  it('lets allow rules skip the question, keeping the sandbox where there is one', () => {
-    expect(assess({ approvalPolicy: 'untrusted', rules })).toEqual({ type: 'auto_approve', sandbox: 'sandboxed', reason: 'allowed by "npm test"; runs in the sandbox' });
-    expect(assess({ approvalPolicy: 'untrusted', argv: ['bash', '-lc', 'NODE_ENV=test npm test -- --watch=false && git status'], rules })).toMatchObject({ type: 'auto_approve', sandbox: 'sandboxed' });
-    expect(assess({ approvalPolicy: 'never', sandboxAvailable: false, rules })).toEqual({ type: 'auto_approve', sandbox: 'none', reason: 'allowed by "npm test"; no sandbox can run here' });
+  it('does not doubt a glob that cannot become the word a rule looks at', () => {
+    expect(assess({ argv: ['bash', '-lc', 'rm *.txt'], rules, sandboxPolicy: FULL })).toMatchObject({ type: 'auto_approve' });
+    expect(assess({ argv: ['bash', '-lc', 'git p*'], rules, sandboxPolicy: FULL }).type).toBe('ask');
   });
 
-  it('does not stretch an allow rule over other commands, wrappers, redirections or harmful assignments', () => {
+  it('runs a line every command of which is allowed (or known-safe) outside the sandbox, whatever the policy', () => {
+    expect(assess({ approvalPolicy: 'untrusted', rules })).toEqual({ type: 'auto_approve', sandbox: 'none', reason: 'allowed by your rule ["npm", "test"]' });
+    expect(assess({ approvalPolicy: 'untrusted', argv: ['bash', '-lc', 'NODE_ENV=test npm test -- --watch=false && git status'], rules })).toMatchObject({ type: 'auto_approve', sandbox: 'none' });
+    expect(assess({ approvalPolicy: 'never', sandboxAvailable: false, argv: ['bash', '-lc', 'npm test; rm out.txt'], rules })).toEqual({
+      type: 'auto_approve',
+      sandbox: 'none',
+      reason: 'allowed by your rules ["npm", "test"], ["rm"]',
+    });
+    expect(assess({ escalation: { justification: 'network' }, approvalPolicy: 'never', rules })).toMatchObject({ type: 'auto_approve', sandbox: 'none' });
+  });
+
+  it('does not stretch an allow rule over other commands, wrappers, redirections, local programs or harmful assignments', () => {
     const notAllowed = [
       ['bash', '-lc', 'npm test && curl x'],
       ['sudo', 'npm', 'test'],
       ['bash', '-lc', 'npm test > /etc/out'],
       ['bash', '-lc', 'NODE_OPTIONS=--require=./x.js npm test'],
+      ['./npm', 'test'],
       ['npm', 'install'],
       ['bash', '-lc', 'npm $X'],
     ];
     for (const argv of notAllowed) expect(assess({ approvalPolicy: 'untrusted', argv, rules }).type, argv.join(' ')).toBe('ask');
+    // Not allowed by a rule, so the default policy decides: in the sandbox.
+    expect(assess({ argv: ['bash', '-lc', 'npm test && curl x'], rules })).toMatchObject({ type: 'auto_approve', sandbox: 'sandboxed' });
+  });
+
+  it('fails closed: rules that cannot be applied reject the command with the reason', () => {
+    const broken = [{ decision: 'forbidden', pattern: null }] as unknown as CommandRule[];
+    expect(assess({ rules: broken, sandboxPolicy: FULL })).toEqual({
+      type: 'reject',
+      reason: expect.stringMatching(/^the command could not be checked against the approval rules \(.+\); it does not run$/),
+    });
   });
 });
 

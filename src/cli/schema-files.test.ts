@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { describe, expect, it } from 'vitest';
 import { Submission, type Event } from '../protocol/index.ts';
-import { protocolSchemaFiles } from './protocol-schemas.ts';
+import { protocolSchemaFiles } from './schema-files.ts';
 
 const SCHEMA_DIR = resolve(import.meta.dirname, '../../schema');
 const generated = protocolSchemaFiles();

@@ -1,11 +1,13 @@
 /**
- * The JSON Schemas of `keel proto`'s lines, generated from the protocol's own zod schemas, so the documentation a
+ * The JSON Schemas of `keel proto`'s lines and of `keel exec --json`'s, generated from the protocol's own zod schemas, so the documentation a
  * client reads is the validation keel does. `scripts/gen-schema.ts` writes them to `schema/`; a test fails when the
  * committed files differ from what this produces (run `npm run gen:schema` after changing src/protocol/).
  *
  * Not part of keel's runtime: only the generator and tests import this file.
  */
 import * as z from 'zod/mini';
+import { ExecResult } from '../exec/exec-result.ts';
+import { ExecHeader } from '../exec/jsonl-renderer.ts';
 import { Event, Submission } from '../protocol/index.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -33,7 +35,26 @@ export function protocolSchemaFiles(): Record<string, string> {
         union: 'msg',
       }),
     ),
+    // keel exec --json: the header, then events exactly as above, then the verdict.
+    'exec-events.schema.json': render({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      title: 'keel exec --json line',
+      description:
+        'One line of keel exec --json standard output. The first is the header (its format_version changes only with ' +
+        'a documented migration, see README), then every event {id, seq, msg} as in event.schema.json, then the ' +
+        'exec_result verdict right before shutdown_complete. A line with msg is an event; one without is exec\'s own.',
+      oneOf: [
+        { title: 'header', ...withoutSchemaKey(z.toJSONSchema(ExecHeader, { io: 'output' }) as JsonObject) },
+        { title: 'event', ...withoutSchemaKey(z.toJSONSchema(Event, { io: 'output' }) as JsonObject) },
+        { title: 'exec_result', ...withoutSchemaKey(z.toJSONSchema(ExecResult, { io: 'output' }) as JsonObject) },
+      ],
+    }),
   };
+}
+
+function withoutSchemaKey(schema: JsonObject): JsonObject {
+  const { $schema: _, ...rest } = schema;
+  return rest;
 }
 
 interface DocumentInfo {
