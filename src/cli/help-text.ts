@@ -22,7 +22,7 @@ In the UI:
   Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
   Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
   too) · Backspace at the start of the prompt drops the last one
-  Approvals: y approve · a approve for this session · n deny · Esc abort the task
+  Approvals: y approve · a approve for this session · A always (saves an allow rule) · n deny · Esc abort
   /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /mcp /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts

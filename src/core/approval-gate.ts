@@ -224,6 +224,7 @@ export class ApprovalGate {
     const question: Question = { type: 'ask', request: { type: 'exec_approval_request', call_id: callId, command: argv, cwd, reason }, rememberForSession };
     const pattern = this.safety.saveAllowRule ? this.proposedRule(argv) : null;
     if (pattern !== null) {
+      question.request = { type: 'exec_approval_request', call_id: callId, command: argv, cwd, reason, proposed_rule: [...pattern] };
       question.saveAsRule = {
         pattern,
         save: async () => {

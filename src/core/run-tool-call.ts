@@ -77,6 +77,7 @@ export async function runToolCall(
       emit(question.request);
       const answer = await deps.waitForDecision(callId, signal);
       if (answer === 'approved_for_session') question.rememberForSession();
+      if (answer === 'approved_always') await saveRule(question, emit);
       return answer;
     };
 
@@ -209,10 +210,22 @@ function imagesMessage(callId: string, images: readonly { mimeType: string; data
   };
 }
 
+/** "Always": the command's allow rule goes into config.toml; without one (or when it cannot be written), the session remembers it. */
+async function saveRule(question: Question, emit: (msg: EventMsg) => void): Promise<void> {
+  if (question.saveAsRule === undefined) {
+    question.rememberForSession();
+    return;
+  }
+  const saved = await question.saveAsRule.save();
+  if (saved.type === 'not_saved') emit({ type: 'warning', message: `could not save the rule (${saved.reason}); the command is approved for this session only` });
+  else emit({ type: 'rule_saved', pattern: [...question.saveAsRule.pattern], path: saved.path });
+}
+
 function answered(deps: CallDeps, asking: ToolCallState, answer: ReviewDecision): ToolCallState {
   switch (answer) {
     case 'approved':
     case 'approved_for_session':
+    case 'approved_always':
       return advance(asking, { type: 'approve' });
     case 'denied':
       return advance(asking, { type: 'deny' });

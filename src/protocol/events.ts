@@ -124,7 +124,11 @@ export const EventMsg = z.discriminatedUnion('type', [
     command: z.array(z.string()),
     cwd: z.string(),
     reason: z.nullable(z.string()),
+    /** The `[[rules]]` pattern an `approved_always` answer saves; absent when no rule can be saved for this command. */
+    proposed_rule: z.optional(z.array(z.string())),
   }),
+  /** An `approved_always` answer saved an allow rule (`path`: the config file); commands it matches run unasked from now on. */
+  z.object({ type: z.literal('rule_saved'), pattern: z.array(z.string()), path: z.string() }),
   /**
    * A call the model made that did not run, so that the person sees it (the model is told in the call's output):
    * refused by the policy or for want of a sandbox, denied by the person, or aborted before it started. A call

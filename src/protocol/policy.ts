@@ -18,5 +18,9 @@ export const SandboxPolicy = z.discriminatedUnion('type', [
 ]);
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
-export const ReviewDecision = z.enum(['approved', 'approved_for_session', 'denied', 'abort']);
+/**
+ * `approved_always`: approve, and save an allow rule for the command in the user's config.toml (offered when the
+ * request carries `proposed_rule`; otherwise, or when the rule cannot be saved, it counts as `approved_for_session`).
+ */
+export const ReviewDecision = z.enum(['approved', 'approved_for_session', 'approved_always', 'denied', 'abort']);
 export type ReviewDecision = z.infer<typeof ReviewDecision>;

@@ -217,9 +217,12 @@ class TuiApp implements SlashContext, SwitchHost {
     sendPrompt({ submit: (op) => this.submit(op), dispatch: (event) => this.dispatch(event), remember: (typed) => this.prompt.remember(typed) }, text, images);
   }
 
-  private answer(decision: ReviewDecision): void {
+  private answer(asked: ReviewDecision): void {
     const pending = pendingApproval(this.view);
     if (pending === null) return;
+    // "Always" only where the question offers a rule to save; elsewhere Shift+A is "for the session", as a is.
+    const offersRule = pending.request.type === 'exec_approval_request' && pending.request.proposed_rule !== undefined;
+    const decision: ReviewDecision = asked === 'approved_always' && !offersRule ? 'approved_for_session' : asked;
     const id = pending.request.call_id;
     // An MCP tool's question is answered like a command's.
     this.submit(pending.kind === 'patch' ? { type: 'patch_approval', id, decision } : { type: 'exec_approval', id, decision });

@@ -28,6 +28,8 @@ export function decisionLine(decision: ReviewDecision, kind: 'command' | 'patch'
       return notice(`✓ ${what} approved`, 'green');
     case 'approved_for_session':
       return notice(`✓ ${what} approved for the rest of this session`, 'green');
+    case 'approved_always':
+      return notice(`✓ ${what} approved, and allowed from now on (an allow rule goes into your config.toml)`, 'green');
     case 'denied':
       return notice(`✗ ${what} denied: keel tells the model and goes on`, 'red');
     case 'abort':

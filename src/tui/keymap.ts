@@ -206,7 +206,8 @@ export const APPROVAL_KEYS = new Keymap<ReviewDecision>(
     {
       bindings: [
         [['Y'], 'approved'],
-        [['A'], 'approved_for_session'],
+        // Shift+A: the same and for good, when the question offers a rule to save (else it counts as for the session).
+        [['A'], 'approved_always'],
         [['N'], 'denied'],
         [['Ctrl+C'], 'abort'],
       ],

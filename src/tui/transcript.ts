@@ -9,6 +9,7 @@
  *
  * The model's plan is live too, as a checklist redrawn on each update, and committed once (see plan-cells.ts).
  */
+import { notice } from './notice.ts';
 import { mcpCallLines } from './mcp-cells.ts';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { endedCommandLines, RunningCommand } from './command-cells.ts';
@@ -138,6 +139,9 @@ export class TranscriptView {
         this.reasoning = new TextStream();
         // Retries of one failure are listed together, without gaps.
         this.commit([retryLine(msg)], 'retry');
+        break;
+      case 'rule_saved':
+        this.commit([notice(`✓ saved the rule ${JSON.stringify(msg.pattern)} in ${msg.path}: it runs without asking from now on`, 'green')]);
         break;
       case 'context_compacted':
         this.commit([compactedLine(msg)]);

@@ -1,5 +1,5 @@
 /** Approvals through the engine: what asks, what runs, what is refused, what the model is told. */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -216,4 +216,26 @@ it('fails closed: a command the sandbox cannot confine when it is spawned is ref
   expect(harness.ofType('exec_command_begin')).toEqual([]);
   expect(harness.ofType('tool_call_blocked')).toMatchObject([{ call_id: 'c9', summary: 'touch unconfined.txt', outcome: 'refused', reason: 'the sandbox went away' }]);
   expect(checkEventInvariants(harness.events)).toEqual([]);
+});
+
+it('approve always: saves an allow rule in config.toml, says so, and the command runs unasked from then on', async () => {
+  const server = await useScriptedServer([respond(touch('always.txt', 'c8')), respond(touch('always.txt', 'c9')), respond(text('ok'))]);
+  const home = mkdtempSync(join(tmpdir(), 'keel-home-'));
+  const harness = new AgentHarness({
+    baseUrl: server.url,
+    approvalPolicy: 'untrusted',
+    sandboxPolicy: { type: 'danger-full-access' },
+    safety: createSafetyServices(process.env, home),
+    tools: [createShellTool({})],
+  });
+  harnesses.push(harness);
+  harness.say('touch it twice');
+  const request = await harness.first('exec_approval_request');
+  expect(request.proposed_rule).toEqual(['touch', 'always.txt']);
+  harness.submit({ type: 'exec_approval', id: 'c8', decision: 'approved_always' });
+  await harness.first('task_complete');
+  expect(harness.ofType('exec_approval_request')).toHaveLength(1);
+  expect(harness.ofType('exec_command_end').map((end) => end.call_id)).toEqual(['c8', 'c9']);
+  expect(harness.ofType('rule_saved')).toEqual([{ type: 'rule_saved', pattern: ['touch', 'always.txt'], path: join(home, 'config.toml') }]);
+  expect(readFileSync(join(home, 'config.toml'), 'utf8')).toMatch(/\[\[rules\]\]\npattern = \["touch", "always\.txt"\]\ndecision = "allow"/);
 });

@@ -17,10 +17,12 @@ function approvalPane(state: ViewState, typing = true): { pane: ApprovalPane; pr
 }
 
 describe('ApprovalPane: answers', () => {
-  it('answers with y, a, n (either case) and Esc, on an empty prompt', () => {
+  it('answers with y, a, A, n and Esc, on an empty prompt', () => {
     const { pane } = approvalPane(stateAfter(started, command));
     expect(pane.handleKey(typed('y'))).toEqual({ type: 'answer', decision: 'approved' });
-    expect(pane.handleKey(typed('A'))).toEqual({ type: 'answer', decision: 'approved_for_session' });
+    expect(pane.handleKey(typed('a'))).toEqual({ type: 'answer', decision: 'approved_for_session' });
+    // Shift+A is "always"; the app makes it "for the session" where the question offers no rule to save.
+    expect(pane.handleKey(typed('A'))).toEqual({ type: 'answer', decision: 'approved_always' });
     expect(pane.handleKey(typed('n'))).toEqual({ type: 'answer', decision: 'denied' });
     expect(pane.handleKey(key('escape'))).toEqual({ type: 'answer', decision: 'abort' });
     expect(pane.handleKey(key('c', { ctrl: true }))).toEqual({ type: 'answer', decision: 'abort' });

@@ -56,6 +56,9 @@ export class ApprovalPane implements Pane {
         span(' approve · '),
         span('a', { bold: true, color: 'green' }),
         span(' approve for this session · '),
+        ...(pending.request.type === 'exec_approval_request' && pending.request.proposed_rule !== undefined
+          ? [span('A', { bold: true, color: 'green' }), span(' always (saves a rule) · ')]
+          : []),
         span('n', { bold: true, color: 'red' }),
         span(' deny · '),
         span('Esc', { bold: true, color: 'yellow' }),
