@@ -1,7 +1,8 @@
 /**
  * Decodes bash's `$'…'` quoting. It matters for safety because it is a classic way to spell a command without
  * writing it (`$'\x72m'` is `rm`), so the decoded text must be exactly what bash would run; an escape whose meaning
- * we do not reproduce (`\c`) makes the script unparsable instead of guessed.
+ * we do not reproduce makes the script unparsable instead of guessed: `\c`, a NUL (bash cuts the word there), and
+ * any numeric escape above 0x7f (`\xff` is a raw byte, not U+00FF, and `\u00e9` depends on the locale).
  */
 
 export type AnsiCResult = { type: 'ok'; value: string; end: number } | { type: 'error'; reason: string };
@@ -30,8 +31,11 @@ export function decodeAnsiC(text: string, start: number): AnsiCResult {
     const c = text[pos]!;
     if (c === "'") return { type: 'ok', value, end: pos + 1 };
     if (c !== '\\') {
-      value += c;
-      pos += 1;
+      // The plain run up to the next quote or backslash, in one piece.
+      let end = pos + 1;
+      while (end < text.length && text[end] !== "'" && text[end] !== '\\') end += 1;
+      value += text.slice(pos, end);
+      pos = end;
       continue;
     }
     const n = text[pos + 1];
@@ -44,7 +48,8 @@ export function decodeAnsiC(text: string, start: number): AnsiCResult {
     const numeric = numericEscape(text, pos + 1);
     if (numeric === 'unsupported') return { type: 'error', reason: `the escape \\${n} in $'…' is not analysed` };
     if (numeric !== null) {
-      value += numeric.value;
+      if (numeric.code === 0 || numeric.code > 0x7f) return { type: 'error', reason: `the escape ${text.slice(pos, numeric.end)} in $'…' is not analysed` };
+      value += String.fromCharCode(numeric.code);
       pos = numeric.end;
       continue;
     }
@@ -55,31 +60,23 @@ export function decodeAnsiC(text: string, start: number): AnsiCResult {
   return { type: 'error', reason: "unterminated $'…' quote" };
 }
 
-/** `at` points at the letter or digit after the backslash. */
-function numericEscape(text: string, at: number): { value: string; end: number } | null | 'unsupported' {
+/** `at` points at the letter or digit after the backslash; `code` is the byte (octal, `\x`) or code point (`\u`, `\U`). */
+function numericEscape(text: string, at: number): { code: number; end: number } | null | 'unsupported' {
   const n = text[at]!;
   if (n === 'c') return 'unsupported';
-  if (/[0-7]/.test(n)) return digits(text, at, /[0-7]/, 3, 8, (code) => String.fromCharCode(code & 0xff));
-  const hex = /[0-9a-fA-F]/;
-  if (n === 'x') return digits(text, at + 1, hex, 2, 16, (code) => String.fromCharCode(code)) ?? 'unsupported';
-  if (n === 'u') return digits(text, at + 1, hex, 4, 16, String.fromCodePoint) ?? 'unsupported';
-  if (n === 'U') {
-    const found = digits(text, at + 1, hex, 8, 16, (code) => (code <= 0x10ffff ? String.fromCodePoint(code) : ''));
-    return found === null || found.value === '' ? 'unsupported' : found;
+  if (n >= '0' && n <= '7') {
+    const found = digits(text, at, 8, 3)!;
+    return { code: found.code & 0xff, end: found.end };
   }
+  if (n === 'x') return digits(text, at + 1, 16, 2) ?? 'unsupported';
+  if (n === 'u') return digits(text, at + 1, 16, 4) ?? 'unsupported';
+  if (n === 'U') return digits(text, at + 1, 16, 8) ?? 'unsupported';
   return null;
 }
 
-function digits(
-  text: string,
-  start: number,
-  allowed: RegExp,
-  max: number,
-  radix: number,
-  toText: (code: number) => string,
-): { value: string; end: number } | null {
+function digits(text: string, start: number, radix: 8 | 16, max: number): { code: number; end: number } | null {
   let end = start;
-  while (end < text.length && end - start < max && allowed.test(text[end]!)) end += 1;
+  while (end < text.length && end - start < max && Number.isInteger(Number.parseInt(text[end]!, radix))) end += 1;
   if (end === start) return null;
-  return { value: toText(Number.parseInt(text.slice(start, end), radix)), end };
+  return { code: Number.parseInt(text.slice(start, end), radix), end };
 }

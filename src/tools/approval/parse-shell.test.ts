@@ -43,8 +43,12 @@ describe('parseShell', () => {
   });
 
   it('decodes $\'…\' exactly, or refuses', () => {
-    expect(commands("echo $'\\x72\\155\\t\\u00e9\\''")).toEqual([['echo', 'rm\té\'']]);
+    expect(commands("echo $'\\x72\\155\\t\\u0041\\''")).toEqual([['echo', 'rm\tA\'']]);
     expect(parseShell("echo $'\\cA'")).toEqual({ type: 'unparsable', reason: "the escape \\c in $'…' is not analysed" });
+    // bash cuts the word at a NUL, emits \xff as a raw byte, and spells \u00e9 by the locale: none is a JS string.
+    for (const escape of ['\\0', '\\x00', '\\xff', '\\377', '\\u00e9', '\\U0001F600']) {
+      expect(parseShell(`echo $'a${escape}b'`), escape).toEqual({ type: 'unparsable', reason: `the escape ${escape} in $'…' is not analysed` });
+    }
   });
 
   it('separates assignments from words, and only in front of the command', () => {
@@ -108,6 +112,30 @@ describe('parseShell', () => {
     for (const source of ['ls &> x', 'a |& b', 'cat <<< x', 'diff <(a) b', "echo $'x'"]) {
       expect(parseShell(source, 'posix').type, source).toBe('unparsable');
       expect(parseShell(source, 'bash').type, source).toBe('parsed');
+    }
+  });
+
+  it('reads what bash reads where the differential test found it did not', () => {
+    // A line ending in a backslash joins the next before bash looks for the delimiter.
+    expect(commands('cat <<E\na\\\nE\nE\necho x')).toEqual([['cat'], ['echo', 'x']]);
+    expect(wordValue(first('cat <<E\na\\\nE\nE\n').redirects[0]!.heredoc!, 'bash')).toEqual({ type: 'literal', value: 'aE\n' });
+    expect(wordValue(first("cat <<'E'\na\\\nE\n").redirects[0]!.heredoc!, 'bash')).toEqual({ type: 'literal', value: 'a\\\n' });
+    // A process substitution inside a word is part of that word.
+    expect(first('echo a<(ls)b').words.map((word) => word.raw)).toEqual(['echo', 'a<(ls)b']);
+    // bash expands `~` after `=` and `:` in assignments and in arguments that look like one.
+    expect(wordValue(first('echo a=~/x').words[1]!, 'bash')).toMatchObject({ type: 'expanding', expansion: 'tilde' });
+    expect(wordValue(first('K=a:~/x ls').assignments[0]!.value, 'bash')).toMatchObject({ type: 'expanding', expansion: 'tilde' });
+    expect(wordValue(first('ls ~-').words[1]!, 'bash')).toMatchObject({ type: 'dynamic' });
+    expect(wordValue(first('ls {a,{b}}').words[1]!, 'bash')).toMatchObject({ type: 'dynamic' });
+    // `! !` negates twice; backquotes drop backslash-newline, even inside their single quotes.
+    expect(parsed('! ! ls').items[0]!.pipelines[0]).toMatchObject({ negated: false, commands: [{ words: [{ raw: 'ls' }] }] });
+    expect(commands("echo `echo 'a\\\nb'`")).toEqual([['echo', 'ab'], ['echo', "`echo 'a\\\nb'`"]]);
+  });
+
+  it('refuses what bash reads as syntax or joins across a line continuation', () => {
+    // The last: bash 5.2 re-reads `$( … )` from a reprint that drops the `;` after `\&`, and the substitution fails.
+    for (const source of ['a | ! b', '}', 'ls; }', 'in x', 'echo $\\\nHOME', 'echo 2\\\n>x', 'a &\\\n& b', 'echo a 12345>x', 'echo $( { echo \\&; } )']) {
+      expect(parseShell(source).type, source).toBe('unparsable');
     }
   });
 

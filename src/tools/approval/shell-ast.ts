@@ -2,6 +2,9 @@
  * The syntax tree of the shell subset keel reads exactly: lists, `&&`/`||` chains, pipelines, subshells, groups,
  * simple commands with assignments, words and redirections, and the substitutions inside words. Compound commands
  * (`if`, `for`, `case`, `[[ … ]]`, functions, …) are not modelled: the parser calls such scripts unparsable.
+ *
+ * The tree is read-only. To keep a 100 KB script's tree small, nodes share frozen objects: one empty array for every
+ * empty list, and one `parts` array for every use of the same short plain word.
  */
 
 /** How the script will be read: `bash` also covers zsh (as Codex does); `posix` is sh/dash, where bash-only syntax means something else. */

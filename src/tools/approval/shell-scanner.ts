@@ -3,21 +3,17 @@
  * operators and newlines. Word scanning recurses into the parser for `$( … )`, backticks and `<( … )` through
  * `ScannerHooks`, because where a command substitution ends can only be known by parsing it.
  * Anything not reproduced exactly throws `ShellSyntaxError`, which the parser turns into "unparsable".
+ *
+ * Every character is looked at a bounded number of times (runs of plain characters are copied in one slice, no
+ * token re-reads the text after it), so scanning is linear in the length of the script.
  */
-import { decodeAnsiC } from './ansi-c-quote.ts';
-import { arithmeticEnd } from './arithmetic-end.ts';
 import { readHeredocBody } from './heredoc-body.ts';
+import { scanDollar } from './shell-dollar.ts';
 import { ShellSyntaxError } from './shell-syntax-error.ts';
-import type { Redirect, RedirectOp, ShellDialect, ShellList, Word, WordPart } from './shell-ast.ts';
+import type { Redirect, ShellDialect, ShellList, Word, WordPart } from './shell-ast.ts';
+import { CONTROL_OPS, CONTROL_TOKENS, continuesAt, DOUBLE_STOP, EOF, exact, HEREDOC_STOP, inSet, NEWLINE, OPERATOR_START, pushText, readOperator, REDIRECT_OPS, REDIRECT_TOKENS, WORD_STOP, type OperatorTable, type Token } from './shell-tokens.ts';
 
-export type ControlOp = '&&' | '||' | ';' | '&' | '|' | '|&' | '(' | ')' | ';;' | ';&' | ';;&';
-
-export type Token =
-  | { type: 'word'; word: Word }
-  | { type: 'op'; op: ControlOp }
-  | { type: 'redirect'; op: RedirectOp; fd: number | null }
-  | { type: 'newline' }
-  | { type: 'eof' };
+export { exact, NONE, type ControlOp, type Token } from './shell-tokens.ts';
 
 export interface ScannerHooks {
   /** Parses a list from the scanner's position and consumes the `)` that ends it. */
@@ -33,22 +29,29 @@ interface PendingHeredoc {
   stripTabs: boolean;
 }
 
-const METACHARS = new Set([' ', '\t', '\n', '|', '&', ';', '(', ')', '<', '>']);
-// Longest first, so `&&` is not read as two `&`.
-const REDIRECT_OPS: RedirectOp[] = ['&>>', '<<<', '<<-', '&>', '>>', '<<', '<&', '>&', '<>', '>|', '<', '>'];
-const CONTROL_OPS: ControlOp[] = [';;&', '&&', '||', '|&', ';;', ';&', '&', '|', ';', '(', ')'];
-// In sh these spell something else entirely (`a &> f` is `a &` then `> f`), so they are not guessed at.
-const BASH_ONLY = new Set<string>(['&>>', '<<<', '&>', '|&', ';;&', ';&']);
+// An fd written before a redirection; bash reads a longer digit string as a word once it overflows an int.
+const MAX_FD_DIGITS = 4;
+const FD_NAME = /\{[A-Za-z_]\w*\}[<>]/y;
+const FD_WORD = /^(\d+|\{[A-Za-z_]\w*\})$/;
+
+// Plain words up to this length share one frozen `parts` per spelling (see `interned`).
+const MAX_INTERNED_LENGTH = 24;
 
 export class ShellScanner {
   pos = 0;
   private peeked: Token | null = null;
   private readonly pending: PendingHeredoc[] = [];
 
+  /**
+   * `interned`: the frozen `parts` of the plain words read so far, by spelling, shared with the scanners of the
+   * same script (backquotes, here-documents). A script of 100 KB repeats its short words thousands of times, and
+   * the tree would otherwise hold a copy of each.
+   */
   constructor(
     readonly text: string,
     readonly dialect: ShellDialect,
-    private readonly hooks: ScannerHooks,
+    readonly hooks: ScannerHooks,
+    readonly interned = new Map<string, WordPart[]>(),
   ) {}
 
   peek(): Token {
@@ -73,85 +76,118 @@ export class ShellScanner {
 
   private scanToken(): Token {
     this.skipBlanks();
-    if (this.pos >= this.text.length) return { type: 'eof' };
-    const rest = this.text.slice(this.pos, this.pos + 3);
-    if (rest[0] === '\n') {
+    const { text, pos } = this;
+    if (pos >= text.length) return EOF;
+    const c = text[pos]!;
+    if (c === '\n') {
       this.pos += 1;
       this.readHeredocBodies();
-      return { type: 'newline' };
+      return NEWLINE;
     }
-    const ioNumber = /^\d+(?=[<>])/.exec(this.text.slice(this.pos, this.pos + 12));
-    if (ioNumber) {
-      this.pos += ioNumber[0].length;
-      const op = this.matchOp(REDIRECT_OPS);
-      if (op === null) throw new ShellSyntaxError(`cannot read the redirection at "${this.text.slice(this.pos, this.pos + 8)}"`);
-      return { type: 'redirect', op, fd: Number(ioNumber[0]) };
+    if (c >= '0' && c <= '9') {
+      let end = pos + 1;
+      while (text[end]! >= '0' && text[end]! <= '9') end += 1;
+      if (text[end] === '<' || text[end] === '>') {
+        if (end - pos > MAX_FD_DIGITS) throw new ShellSyntaxError(`the file descriptor ${text.slice(pos, end)} is not analysed`);
+        this.pos = end;
+        const op = this.matchOp(REDIRECT_OPS);
+        if (op === null) throw new ShellSyntaxError(`cannot read the redirection at "${text.slice(end, end + 8)}"`);
+        return { type: 'redirect', op, fd: Number(text.slice(pos, end)) };
+      }
     }
-    if (/^\{[A-Za-z_]\w*\}[<>]/.test(this.text.slice(this.pos, this.pos + 64))) {
-      throw new ShellSyntaxError('{name}> redirections are not analysed');
+    if (c === '{') {
+      FD_NAME.lastIndex = pos;
+      if (FD_NAME.test(text)) throw new ShellSyntaxError('{name}> redirections are not analysed');
     }
-    if (rest.startsWith('<(') || rest.startsWith('>(')) return { type: 'word', word: this.scanWord() };
+    if (!inSet(OPERATOR_START, c.charCodeAt(0))) return { type: 'word', word: this.scanWord() };
+    if ((c === '<' || c === '>') && text[pos + 1] === '(') return { type: 'word', word: this.scanWord() };
     const redirect = this.matchOp(REDIRECT_OPS);
-    if (redirect !== null) return { type: 'redirect', op: redirect, fd: null };
+    if (redirect !== null) return REDIRECT_TOKENS.get(redirect)!;
     const control = this.matchOp(CONTROL_OPS);
-    if (control !== null) return { type: 'op', op: control };
-    return { type: 'word', word: this.scanWord() };
+    if (control !== null) return CONTROL_TOKENS.get(control)!;
+    throw new ShellSyntaxError(`cannot read the operator at "${text.slice(pos, pos + 8)}"`);
   }
 
-  private matchOp<T extends string>(ops: readonly T[]): T | null {
-    for (const op of ops) {
-      if (!this.text.startsWith(op, this.pos)) continue;
-      if (this.dialect === 'posix' && BASH_ONLY.has(op)) {
-        throw new ShellSyntaxError(`"${op}" is bash syntax; this script is read as POSIX sh`);
-      }
-      this.pos += op.length;
-      return op;
-    }
-    return null;
+  private matchOp<T extends string>(table: OperatorTable<T>): T | null {
+    const op = readOperator(this.text, this.pos, table, this.dialect);
+    if (op !== null) this.pos += op.length;
+    return op;
   }
 
   private skipBlanks(): void {
+    const { text } = this;
     for (;;) {
-      const c = this.text[this.pos];
+      const c = text[this.pos];
       if (c === ' ' || c === '\t') this.pos += 1;
-      else if (c === '\\' && this.text[this.pos + 1] === '\n') this.pos += 2;
+      else if (c === '\\' && text[this.pos + 1] === '\n') this.pos += 2;
       else if (c === '#') {
-        while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos += 1;
+        const end = text.indexOf('\n', this.pos);
+        this.pos = end < 0 ? text.length : end;
       } else return;
     }
   }
 
   private scanWord(): Word {
+    const { text } = this;
     const start = this.pos;
     const parts: WordPart[] = [];
     for (;;) {
-      const c = this.text[this.pos];
-      if (c === undefined) break;
-      if ((c === '<' || c === '>') && this.text[this.pos + 1] === '(' && parts.length === 0) {
+      const pos = this.pos;
+      const code = text.charCodeAt(pos);
+      if (Number.isNaN(code)) break;
+      if (!inSet(WORD_STOP, code)) {
+        let end = pos + 1;
+        while (end < text.length && !inSet(WORD_STOP, text.charCodeAt(end))) end += 1;
+        pushText(parts, text.slice(pos, end), false);
+        this.pos = end;
+        continue;
+      }
+      const c = text[pos]!;
+      // `a<(b)c` is one word: bash splices the pipe's path into it.
+      if ((c === '<' || c === '>') && text[pos + 1] === '(') {
         this.scanProcessSubstitution(parts);
         continue;
       }
-      if (METACHARS.has(c)) break;
       if (c === '\\') this.scanEscape(parts);
       else if (c === "'") this.scanSingleQuoted(parts);
       else if (c === '"') {
         this.pos += 1;
         this.scanDoubleQuoted(parts, '"');
-      } else if (c === '$') this.scanDollar(parts, false);
+      } else if (c === '$') scanDollar(this, parts, false);
       else if (c === '`') this.scanBackticks(parts, false);
-      else {
-        pushText(parts, c, false);
-        this.pos += 1;
-      }
+      else break;
     }
-    return { raw: this.text.slice(start, this.pos), parts };
+    const only = parts.length === 1 ? parts[0]! : null;
+    if (only?.type === 'text' && !only.quoted && only.value.length === this.pos - start) {
+      // A plain word is its own raw text: one string, and for a short one, parts shared with its other uses.
+      if (only.value.length > MAX_INTERNED_LENGTH) return { raw: only.value, parts: [only] };
+      let shared = this.interned.get(only.value);
+      if (shared === undefined) {
+        shared = Object.freeze([Object.freeze(only)]) as WordPart[];
+        this.interned.set(only.value, shared);
+      }
+      return { raw: only.value, parts: shared };
+    }
+    return { raw: text.slice(start, this.pos), parts: only === null ? exact(parts) : [only] };
   }
 
+  /** `2\<newline>>` is the redirection `2>` to bash, which the word must not swallow. */
   private scanEscape(parts: WordPart[]): void {
     const n = this.text[this.pos + 1];
     if (n === undefined) throw new ShellSyntaxError('a backslash ends the script');
     this.pos += 2;
-    if (n !== '\n') pushText(parts, n, true);
+    if (n !== '\n') {
+      pushText(parts, n, true);
+      return;
+    }
+    // The whole run of continuations at once, so a long run is not rescanned from each of its backslashes.
+    while (continuesAt(this.text, this.pos)) this.pos += 2;
+    const next = this.text[this.pos];
+    const only = parts.length === 1 ? parts[0]! : null;
+    // Checked at most once per word: a `<` or `>` ends the word, or starts a process substitution (a second part).
+    if ((next === '<' || next === '>') && only?.type === 'text' && !only.quoted && FD_WORD.test(only.value)) {
+      throw new ShellSyntaxError('a line continuation inside a redirection is not analysed');
+    }
   }
 
   private scanSingleQuoted(parts: WordPart[]): void {
@@ -166,9 +202,12 @@ export class ShellScanner {
    * null), where `"` is an ordinary character.
    */
   scanDoubleQuoted(parts: WordPart[], closer: '"' | null): void {
+    const { text } = this;
+    const stop = closer === null ? HEREDOC_STOP : DOUBLE_STOP;
     pushText(parts, '', true);
     for (;;) {
-      const c = this.text[this.pos];
+      const pos = this.pos;
+      const c = text[pos];
       if (c === undefined) {
         if (closer === null) return;
         throw new ShellSyntaxError('unterminated double quote');
@@ -177,11 +216,18 @@ export class ShellScanner {
         this.pos += 1;
         return;
       }
-      const n = this.text[this.pos + 1];
+      if (!inSet(stop, c.charCodeAt(0))) {
+        let end = pos + 1;
+        while (end < text.length && !inSet(stop, text.charCodeAt(end))) end += 1;
+        pushText(parts, text.slice(pos, end), true);
+        this.pos = end;
+        continue;
+      }
+      const n = text[pos + 1];
       if (c === '\\' && n !== undefined && (n === '$' || n === '`' || n === '\\' || n === '\n' || (n === '"' && closer !== null))) {
         if (n !== '\n') pushText(parts, n, true);
         this.pos += 2;
-      } else if (c === '$') this.scanDollar(parts, true);
+      } else if (c === '$') scanDollar(this, parts, true);
       else if (c === '`') this.scanBackticks(parts, true);
       else {
         pushText(parts, c, true);
@@ -190,74 +236,29 @@ export class ShellScanner {
     }
   }
 
-  private scanDollar(parts: WordPart[], inDouble: boolean): void {
-    const start = this.pos;
-    const n = this.text[this.pos + 1];
-    if ((n === "'" || n === '"') && !inDouble) {
-      if (this.dialect === 'posix') throw new ShellSyntaxError(`$${n}…${n} quoting is bash syntax; this script is read as POSIX sh`);
-      if (n === '"') {
-        // $"…" is a translatable string; without a message catalogue its value is the plain string.
-        this.pos += 2;
-        this.scanDoubleQuoted(parts, '"');
-        return;
-      }
-      const decoded = decodeAnsiC(this.text, this.pos + 2);
-      if (decoded.type === 'error') throw new ShellSyntaxError(decoded.reason);
-      pushText(parts, decoded.value, true);
-      this.pos = decoded.end;
-      return;
-    }
-    if (n === '(' && this.text[this.pos + 2] === '(') {
-      this.pos = arithmeticEnd(this.text, this.pos + 3);
-      parts.push({ type: 'arith', raw: this.text.slice(start, this.pos) });
-    } else if (n === '(') {
-      this.pos += 2;
-      const body = this.hooks.parseUntilParen(this);
-      parts.push({ type: 'command_sub', body, raw: this.text.slice(start, this.pos) });
-    } else if (n === '{') {
-      const end = this.text.indexOf('}', this.pos + 2);
-      const inner = end < 0 ? '' : this.text.slice(this.pos + 2, end);
-      if (end < 0 || inner === '') throw new ShellSyntaxError('bad ${…} substitution');
-      // Quotes, nesting and substitutions inside ${…} follow rules of their own; they are not guessed at.
-      if (/['"\\$`{\n]/.test(inner)) throw new ShellSyntaxError(`\${${inner}} is not analysed`);
-      this.pos = end + 1;
-      parts.push({ type: 'param', raw: this.text.slice(start, this.pos) });
-    } else if (n === '[') {
-      throw new ShellSyntaxError('$[…] arithmetic is not analysed');
-    } else if (n !== undefined && /[A-Za-z_]/.test(n)) {
-      const name = /^[A-Za-z_]\w*/.exec(this.text.slice(this.pos + 1))![0];
-      this.pos += 1 + name.length;
-      parts.push({ type: 'param', raw: this.text.slice(start, this.pos) });
-    } else if (n !== undefined && /[0-9@*#?\-$!]/.test(n)) {
-      this.pos += 2;
-      parts.push({ type: 'param', raw: this.text.slice(start, this.pos) });
-    } else {
-      pushText(parts, '$', inDouble);
-      this.pos += 1;
-    }
-  }
-
   private scanBackticks(parts: WordPart[], inDouble: boolean): void {
+    const { text } = this;
     const start = this.pos;
-    let inner = '';
-    let pos = this.pos + 1;
+    const pieces: string[] = [];
+    let from = start + 1;
+    let pos = from;
     for (;;) {
-      const c = this.text[pos];
+      const c = text[pos];
       if (c === undefined) throw new ShellSyntaxError('unterminated backquote');
       if (c === '`') break;
-      const n = this.text[pos + 1];
-      // Inside backquotes a backslash quotes only these; any other backslash is kept for the inner parse.
-      if (c === '\\' && n !== undefined && (n === '$' || n === '`' || n === '\\' || (inDouble && n === '"'))) {
-        inner += n;
+      const n = text[pos + 1];
+      // Inside backquotes a backslash quotes only these; any other backslash is kept for the inner parse. A
+      // backslash-newline goes before the inner parse, even inside its single quotes (bash joins the lines first).
+      if (c === '\\' && n !== undefined && (n === '$' || n === '`' || n === '\\' || n === '\n' || (inDouble && n === '"'))) {
+        pieces.push(text.slice(from, pos), n === '\n' ? '' : n);
         pos += 2;
-      } else {
-        inner += c;
-        pos += 1;
-      }
+        from = pos;
+      } else pos += 1;
     }
+    pieces.push(text.slice(from, pos));
     this.pos = pos + 1;
-    const body = this.hooks.parseSource(inner);
-    parts.push({ type: 'command_sub', body, raw: this.text.slice(start, this.pos) });
+    const body = this.hooks.parseSource(pieces.join(''));
+    parts.push({ type: 'command_sub', body, raw: text.slice(start, this.pos) });
   }
 
   private scanProcessSubstitution(parts: WordPart[]): void {
@@ -270,7 +271,7 @@ export class ShellScanner {
 
   private readHeredocBodies(): void {
     for (const doc of this.pending.splice(0)) {
-      const read = readHeredocBody(this.text, this.pos, doc.delimiter, doc.stripTabs);
+      const read = readHeredocBody(this.text, this.pos, { delimiter: doc.delimiter, stripTabs: doc.stripTabs, joinLines: !doc.quoted });
       if (read.type === 'unterminated') throw new ShellSyntaxError(`here-document delimited by "${doc.delimiter}" is not terminated`);
       this.pos = read.end;
       const literalBody: Word = { raw: read.body, parts: [{ type: 'text', value: read.body, quoted: true }] };
@@ -279,15 +280,9 @@ export class ShellScanner {
   }
 
   private scanHeredocText(body: string): Word {
-    const inner = new ShellScanner(body, this.dialect, this.hooks);
+    const inner = new ShellScanner(body, this.dialect, this.hooks, this.interned);
     const parts: WordPart[] = [];
     inner.scanDoubleQuoted(parts, null);
     return { raw: body, parts };
   }
-}
-
-function pushText(parts: WordPart[], value: string, quoted: boolean): void {
-  const last = parts[parts.length - 1];
-  if (last?.type === 'text' && last.quoted === quoted) last.value += value;
-  else parts.push({ type: 'text', value, quoted });
 }
