@@ -83,15 +83,21 @@ export async function runMcpServer(options: McpServerOptions): Promise<number> {
     }
   };
 
-  const hooksFor = (extra: Extra): TaskHooks => {
+  const hooksFor = (extra: Extra): TaskHooks & { answered(): void } => {
     const narrator = new ProgressNarrator();
     const token = extra._meta?.progressToken;
     let progress = 0;
+    // Once the call is answered its token means nothing to the client: later events (a command stopped while keel
+    // shuts down) send no progress.
+    let answered = false;
     return {
+      answered: () => {
+        answered = true;
+      },
       signal: extra.signal,
       decide: (question, withdrawn) => ask(question, withdrawn, extra),
       onEvent: (msg) => {
-        if (token === undefined) return;
+        if (token === undefined || answered) return;
         const message = narrator.narrate(msg);
         if (message === null) return;
         progress += 1;
@@ -105,7 +111,8 @@ export async function runMcpServer(options: McpServerOptions): Promise<number> {
   const runCall = async (extra: Extra, prompt: string, open: (clientAnswers: boolean) => Promise<SessionRunner>): Promise<CallToolResult> => {
     try {
       const runner = await open(clientAnswers());
-      const outcome = await pool.runTask(runner, prompt, hooksFor(extra));
+      const hooks = hooksFor(extra);
+      const outcome = await pool.runTask(runner, prompt, hooks).finally(() => hooks.answered());
       return taskResult(runner.sessionId, outcome);
     } catch (error) {
       if (error instanceof ToolCallError) return errorResult(error.message);
