@@ -20,8 +20,6 @@ export interface ExpectedCommand {
   stdin: string | null;
   /** It certainly runs (its program word is known and every condition before it is). */
   required: boolean;
-  /** It is inside a substitution in a word with a `{`: brace expansion may copy the word, and run it several times. */
-  repeatable: boolean;
   /**
    * An `&&`/`||` before it says it does not run. It is kept for scripts where bash reported an error: an expansion
    * that fails makes its command fail, and the branch taken can then differ.
@@ -33,7 +31,6 @@ type Status = 0 | 1 | null;
 
 interface Context {
   required: boolean;
-  repeatable: boolean;
   skipped: boolean;
   /** What a command without an input redirection of its own reads, null when not known. */
   stdin: string | null;
@@ -47,7 +44,7 @@ export function expectedCommands(script: ShellList): ExpectedCommand[] {
   const out: ExpectedCommand[] = [];
   // A K1 assignment that can outlive its command (nothing to run it for) makes K1 unknowable for the rest.
   const k1Known = !someSimple(script, (command) => command.assignments.some((a) => a.name === 'K1') && (command.words.length === 0 || wordValue(command.words[0]!, 'bash').type !== 'literal'));
-  runList(script, { required: true, repeatable: false, skipped: false, stdin: '' }, out, k1Known);
+  runList(script, { required: true, skipped: false, stdin: '' }, out, k1Known);
   return out;
 }
 
@@ -104,7 +101,6 @@ function runCommand(command: ShellCommand, outer: Context, out: ExpectedCommand[
     k1: k1Known ? k1Value(command) : null,
     stdin: programKnown ? (values[0]!.value === 'cat' ? input : '') : null,
     required: context.required && programKnown,
-    repeatable: context.repeatable,
     skipped: context.skipped,
   });
   return programKnown && !fragile ? 0 : null;
@@ -122,11 +118,10 @@ function mayFail(redirect: Redirect): boolean {
 function runSubstitutions(words: readonly Word[], context: Context, out: ExpectedCommand[], k1Known: boolean): boolean {
   let found = false;
   for (const word of words) {
-    const repeatable = context.repeatable || word.parts.some((part) => part.type === 'text' && !part.quoted && part.value.includes('{'));
     for (const part of word.parts) {
-      if (part.type === 'command_sub') runList(part.body, { ...context, repeatable }, out, k1Known);
+      if (part.type === 'command_sub') runList(part.body, context, out, k1Known);
       // bash does not wait for a process substitution: its record may come after the script ends.
-      else if (part.type === 'process_sub') runList(part.body, { ...context, required: false, repeatable, stdin: null }, out, k1Known);
+      else if (part.type === 'process_sub') runList(part.body, { ...context, required: false, stdin: null }, out, k1Known);
       else continue;
       found = true;
     }

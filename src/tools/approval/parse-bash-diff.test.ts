@@ -21,6 +21,10 @@ const GENERATED = Number(process.env.BASH_DIFF_COUNT ?? 3_000);
 const SEED = Number(process.env.BASH_DIFF_SEED ?? 20_251_202);
 // bash 5 (for command_not_found_handle and today's rules on process substitution); the test is skipped without it.
 const BASH = spawnSync('bash', ['-c', '[ "${BASH_VERSINFO[0]}" -ge 5 ] && command -v bash'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+// Some scripts the parser refuses can hang bash (a `coproc` whose reader waits on the shell itself): each one gets
+// SCRIPT_SECONDS, under coreutils' timeout, which stops the script's whole process group.
+const TIMEOUT = spawnSync('bash', ['-c', 'command -v timeout'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+const SCRIPT_SECONDS = 10;
 
 interface BashRecord {
   words: string[];
@@ -59,7 +63,7 @@ const DRIVER = [
   EMIT,
   'i=$FIRST',
   "while IFS= read -r -d '' script; do",
-  '  __KID=$i BASH_ENV=$PRELUDE PATH=$NOBIN "$BASH_BIN" -c "$script" </dev/null >/dev/null 2>"$ERRORS.$i"',
+  '  __KID=$i BASH_ENV=$PRELUDE PATH=$NOBIN $LIMIT "$BASH_BIN" -c "$script" </dev/null >/dev/null 2>"$ERRORS.$i"',
   '  if [ -s "$ERRORS.$i" ]; then __emit E "$i" "$(< "$ERRORS.$i")"; fi',
   '  i=$((i + 1))',
   'done < "$SCRIPTS"',
@@ -102,13 +106,20 @@ async function runUnderBash(scripts: readonly string[]): Promise<BashRun[]> {
         PRELUDE: join(root, 'prelude.sh'),
         NOBIN: join(root, 'nobin'),
         BASH_BIN: BASH,
+        LIMIT: TIMEOUT === '' ? '' : `${TIMEOUT} -k 2 ${SCRIPT_SECONDS}`,
         HOME: join(root, 'home'),
         LC_ALL: 'C',
       };
       return new Promise<void>((resolve, reject) => {
-        const child = spawn(BASH, [join(root, 'driver.sh')], { cwd: work, env, stdio: 'ignore', timeout: 120_000 });
+        // In a process group of its own, so that whatever is left of it can be stopped with it.
+        const child = spawn(BASH, [join(root, 'driver.sh')], { cwd: work, env, stdio: 'ignore', detached: true });
+        const stop = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 100_000);
         child.on('error', reject);
-        child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`bash driver ${chunk} ended with ${code ?? signal}`))));
+        child.on('exit', (code, signal) => {
+          clearTimeout(stop);
+          if (code === 0) resolve();
+          else reject(new Error(`bash driver ${chunk} ended with ${code ?? signal}`));
+        });
       });
     }),
   );
@@ -139,7 +150,7 @@ function fits(record: BashRecord, expected: ExpectedCommand): boolean {
 /**
  * Why bash's run disagrees with the parser's commands, or null. Records and commands are matched as a bipartite
  * graph (a record fits a command when it has the command's known words): every command that certainly runs needs
- * a record of its own, and every record needs a command, where a repeatable command may take any number.
+ * a record of its own, and every record needs a command of its own.
  */
 function disagreement(predicted: ExpectedCommand[], run: BashRun): string | null {
   const expected = run.error === null ? predicted.filter((command) => !command.skipped) : predicted;
@@ -173,10 +184,6 @@ function disagreement(predicted: ExpectedCommand[], run: BashRun): string | null
     for (const command of expected) {
       if (seen.has(command) || !fits(record, command)) continue;
       seen.add(command);
-      if (command.repeatable) {
-        holder.set(record, command);
-        return true;
-      }
       const held = owner.get(command);
       if (held === undefined || claimCommand(held, seen)) {
         assign(command, record);

@@ -133,8 +133,11 @@ describe('parseShell', () => {
   });
 
   it('refuses what bash reads as syntax or joins across a line continuation', () => {
-    // The last: bash 5.2 re-reads `$( … )` from a reprint that drops the `;` after `\&`, and the substitution fails.
-    for (const source of ['a | ! b', '}', 'ls; }', 'in x', 'echo $\\\nHOME', 'echo 2\\\n>x', 'a &\\\n& b', 'echo a 12345>x', 'echo $( { echo \\&; } )']) {
+    // From `$( { echo \&; } )` on, bash 5.2 does something other than what its grammar says: it re-reads `$( … )`
+    // from a reprint that drops the `;` after `\&`; `${.}` is a bad substitution; `$$(` is read as `$(` to find the
+    // word's end; after `~:` or `~=`, nothing more of the word is expanded;
+    // `name[` where an assignment may stand reads on to its `]`.
+    for (const source of ['a | ! b', '}', 'ls; }', 'in x', 'echo $\\\nHOME', 'echo 2\\\n>x', 'a &\\\n& b', 'echo a 12345>x', 'echo $( { echo \\&; } )', 'echo ${.}', 'echo "$$(x)"', 'echo ~:$(x)', 'echo ~=~$(x)', 'x[a b]', 'x[a]=1 ls', 'export x[a b]', 'echo "`echo "a"`"']) {
       expect(parseShell(source).type, source).toBe('unparsable');
     }
   });

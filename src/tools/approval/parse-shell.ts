@@ -207,11 +207,17 @@ class Parser {
     const redirects: Redirect[] = [];
     for (;;) {
       const token = this.scanner.peek();
+      // Where an assignment may stand (before the command word, after `export` and the like), bash reads `name[`
+      // up to its `]` as one word, blanks and `;` included (`x[a b]` is one word, `x[a]=1` sets an element).
+      const assignable = words.length === 0 || DECLARATIONS.has(literalText(words[0]!) ?? '');
       if (token.type === 'redirect') {
-        redirects.push(this.parseRedirect(token));
+        const redirect = this.parseRedirect(token);
+        if (assignable) refuseSubscript(redirect.target);
+        redirects.push(redirect);
         continue;
       }
       if (token.type !== 'word') break;
+      if (assignable) refuseSubscript(token.word);
       this.scanner.next();
       const assignment = words.length === 0 ? asAssignment(token.word, this.scanner.dialect) : null;
       if (assignment !== null) assignments.push(assignment);
@@ -277,6 +283,12 @@ function literalText(word: Word): string | null {
 }
 
 const ASSIGNMENT = /^([A-Za-z_]\w*)(\+?)=/;
+const ARRAY_SUBSCRIPT = /^[A-Za-z_]\w*\[/;
+const DECLARATIONS = new Set(['declare', 'typeset', 'export', 'readonly', 'local']);
+
+function refuseSubscript(word: Word): void {
+  if (ARRAY_SUBSCRIPT.test(word.raw)) throw new ShellSyntaxError(`the array subscript in "${word.raw.slice(0, 40)}" is not analysed`);
+}
 
 function asAssignment(word: Word, dialect: ShellDialect): Assignment | null {
   const first = word.parts[0];

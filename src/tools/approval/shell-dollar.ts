@@ -12,6 +12,8 @@ import { continuesAt, pushText } from './shell-tokens.ts';
 const NAME = /[A-Za-z_]\w*/y;
 const SPECIAL_PARAM = /[0-9@*#?\-$!]/;
 const PARAM_INSIDE_UNANALYSED = /['"\\$`{\n]/;
+// `${…}`: an optional `#` (length) or `!` (indirection), a name, position or special parameter, then an operator.
+const PARAM_SHAPE = /^[#!]?([A-Za-z_]\w*|\d+|[@*#?$!-])([-:=?+#%/^,@[].*)?$/s;
 
 /** `scanner.pos` is at the `$`; on return it is after what the `$` began. */
 export function scanDollar(scanner: ShellScanner, parts: WordPart[], inDouble: boolean): void {
@@ -54,6 +56,8 @@ export function scanDollar(scanner: ShellScanner, parts: WordPart[], inDouble: b
     if (end < 0 || inner === '') throw new ShellSyntaxError('bad ${…} substitution');
     // Quotes, nesting and substitutions inside ${…} follow rules of their own; they are not guessed at.
     if (PARAM_INSIDE_UNANALYSED.test(inner)) throw new ShellSyntaxError(`\${${inner.slice(0, 40)}} is not analysed`);
+    // A name bash does not accept (`${.}`, `${a b}`) is a "bad substitution": the command never runs.
+    if (!PARAM_SHAPE.test(inner)) throw new ShellSyntaxError(`\${${inner.slice(0, 40)}} is not a parameter bash accepts`);
     scanner.pos = end + 1;
     parts.push({ type: 'param', raw: text.slice(start, scanner.pos) });
   } else if (n === '[') {

@@ -33,6 +33,7 @@ interface PendingHeredoc {
 const MAX_FD_DIGITS = 4;
 const FD_NAME = /\{[A-Za-z_]\w*\}[<>]/y;
 const FD_WORD = /^(\d+|\{[A-Za-z_]\w*\})$/;
+const TILDE_PREFIX = /^~[^/]*[:=]/;
 
 // Plain words up to this length share one frozen `parts` per spelling (see `interned`).
 const MAX_INTERNED_LENGTH = 24;
@@ -168,7 +169,24 @@ export class ShellScanner {
       }
       return { raw: only.value, parts: shared };
     }
+    if (parts.some((part) => part.type !== 'text')) this.checkExpansions(parts, text.slice(start, this.pos));
     return { raw: text.slice(start, this.pos), parts: only === null ? exact(parts) : [only] };
+  }
+
+  /** Refuses the words whose substitutions bash does not run as written. `raw` is for the message. */
+  private checkExpansions(parts: readonly WordPart[], raw: string): void {
+    const shown = raw.slice(0, 40);
+    parts.forEach((part, i) => {
+      if (part.type !== 'text' || part.quoted) return;
+      // bash 5.2 leaves the rest of a word unexpanded after a leading `~` ended by `:` or `=` (`~:$(cmd)` is the
+      // text `/home/me:$(cmd)`, and cmd never runs).
+      if (i === 0 && TILDE_PREFIX.test(part.value)) throw new ShellSyntaxError(`${shown}: a "~" with expansions in the same word is not analysed`);
+      // Brace expansion works on the raw word before any substitution, with its own idea of quotes: it can run
+      // a substitution twice, or cut a `}` out of it (`{a,"`cmd '}'`"` changes what cmd gets).
+      if (this.dialect === 'bash' && part.value.includes('{') && parts.some((other) => other.type === 'command_sub' || other.type === 'process_sub')) {
+        throw new ShellSyntaxError(`${shown}: a "{" with a substitution in the same word is not analysed`);
+      }
+    });
   }
 
   /** `2\<newline>>` is the redirection `2>` to bash, which the word must not swallow. */
@@ -246,6 +264,8 @@ export class ShellScanner {
       const c = text[pos];
       if (c === undefined) throw new ShellSyntaxError('unterminated backquote');
       if (c === '`') break;
+      // POSIX leaves a `"` inside backquotes inside double quotes undefined, and bash reads it its own way.
+      if (c === '"' && inDouble) throw new ShellSyntaxError('a " inside `…` inside "…" is not analysed');
       const n = text[pos + 1];
       // Inside backquotes a backslash quotes only these; any other backslash is kept for the inner parse. A
       // backslash-newline goes before the inner parse, even inside its single quotes (bash joins the lines first).
