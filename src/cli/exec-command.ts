@@ -15,7 +15,7 @@ import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
 import { execIo, readAllStdin } from './process-io.ts';
 import { optionalInteger, UsageError } from './usage-error.ts';
-import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
+import { resolveWorkdir, sandboxFlag, HEADLESS_OPTIONS, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
 export async function execCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -132,10 +132,7 @@ function parseExecArgs(argv: string[]) {
         'output-last-message': { type: 'string', short: 'o' },
         'output-schema': { type: 'string' },
         'fail-on-refusal': { type: 'boolean' },
-        stateful: { type: 'boolean' },
-        'stream-max-retries': { type: 'string' },
-        'stream-idle-timeout-ms': { type: 'string' },
-        'shell-timeout-ms': { type: 'string' },
+        ...HEADLESS_OPTIONS,
         'session-id': { type: 'string' },
       },
     });

@@ -16,7 +16,7 @@ import { openSession } from './open-session.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
 import { locateSession, resumedCwd } from './session-log-setup.ts';
-import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
+import { resolveWorkdir, sandboxFlag, HEADLESS_OPTIONS, SESSION_OPTIONS } from './shared-flags.ts';
 import { optionalInteger, UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
@@ -138,10 +138,7 @@ function parseServerArgs(argv: string[]) {
       options: {
         ...sessionOptions,
         'ask-for-approval': { type: 'string', short: 'a' },
-        stateful: { type: 'boolean' },
-        'stream-max-retries': { type: 'string' },
-        'stream-idle-timeout-ms': { type: 'string' },
-        'shell-timeout-ms': { type: 'string' },
+        ...HEADLESS_OPTIONS,
       },
     });
   } catch (error) {

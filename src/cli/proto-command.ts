@@ -11,7 +11,7 @@ import { openSession } from './open-session.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings } from './run-settings.ts';
 import { locateSession, resumedCwd, type SessionRef } from './session-log-setup.ts';
-import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
+import { resolveWorkdir, sandboxFlag, HEADLESS_OPTIONS, SESSION_OPTIONS } from './shared-flags.ts';
 import { optionalInteger, UsageError } from './usage-error.ts';
 
 export async function protoCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -106,10 +106,7 @@ function parseProtoArgs(argv: string[]) {
         ...sessionOptions,
         'ask-for-approval': { type: 'string', short: 'a' },
         resume: { type: 'string' },
-        stateful: { type: 'boolean' },
-        'stream-max-retries': { type: 'string' },
-        'stream-idle-timeout-ms': { type: 'string' },
-        'shell-timeout-ms': { type: 'string' },
+        ...HEADLESS_OPTIONS,
       },
     });
   } catch (error) {

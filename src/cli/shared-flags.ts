@@ -1,4 +1,4 @@
-/** Flags that `keel exec` and the interactive UI share. */
+/** Flags the commands that run sessions share (keel, exec, proto, mcp-server). */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from './usage-error.ts';
@@ -17,6 +17,14 @@ export const SESSION_OPTIONS = {
   /** Attached to the first prompt (image-flags.ts). */
   image: { type: 'string', short: 'i', multiple: true },
   help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options of the commands that run sessions for a program (exec, proto, mcp-server): state, retries, limits. */
+export const HEADLESS_OPTIONS = {
+  stateful: { type: 'boolean' },
+  'stream-max-retries': { type: 'string' },
+  'stream-idle-timeout-ms': { type: 'string' },
+  'shell-timeout-ms': { type: 'string' },
 } as const;
 
 export interface SandboxFlags {

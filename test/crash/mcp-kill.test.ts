@@ -12,17 +12,9 @@ import { runKeel, startKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import { freshPlace, keelEnv, PROMPT } from './crash-session.ts';
+import { pidExists } from '../support/process-tree.ts';
 
 type Item = Record<string, unknown>;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 it('leaves no MCP server behind, and the resumed session answers the open call aborted and uses the server again', async () => {
   const place = freshPlace();
@@ -41,7 +33,7 @@ it('leaves no MCP server behind, and the resumed session answers the open call a
   run.child.kill('SIGKILL');
   expect((await run.exited).signal).toBe('SIGKILL');
   // The watchdog stops the server's group within about two seconds of keel's end.
-  await waitUntil(() => !alive(serverPid), 2_500);
+  await waitUntil(() => !pidExists(serverPid), 2_500);
 
   const second = await useScriptedServer([respond(functionCall('mcp__docs__echo', { text: 'back' }, 'echo2')), respond(text('All good.'))]);
   const resumed = await runKeel(['exec', 'resume', '--json', '--last', 'try again'], { env: keelEnv(second.url, place.home), cwd: place.cwd });
@@ -56,5 +48,5 @@ it('leaves no MCP server behind, and the resumed session answers the open call a
   // The server started again for the resumed run, and stopped with it.
   const pids = log.entries().filter((entry) => 'started' in entry).map((entry) => entry.started as number);
   expect(pids).toHaveLength(2);
-  expect(pids.some(alive)).toBe(false);
+  expect(pids.some(pidExists)).toBe(false);
 });

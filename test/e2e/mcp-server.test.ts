@@ -17,6 +17,7 @@ import { modelEnv } from '../support/keel-tui.ts';
 import { liveProcessesMatching } from '../support/processes.ts';
 import { KEEL_BIN, keelEnv, runKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { pidExists } from '../support/process-tree.ts';
 
 interface Place {
   home: string;
@@ -54,19 +55,10 @@ async function serve(where: Place, url: string, answer?: Answer): Promise<Served
   // However the test ends, no keel is left behind.
   onTestFinished(async () => {
     await client.close();
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    if (pidExists(pid)) process.kill(pid, 'SIGKILL');
     expect(protocolErrors).toEqual([]);
   });
   return { client, stderr: () => stderr, closed, pid };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Structured {

@@ -13,6 +13,7 @@ import { serverLog, TEST_SERVER, type ServerLog } from '../support/mcp/mcp-fixtu
 import { trackPtys } from '../support/pty-keel.ts';
 import { runKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { pidExists } from '../support/process-tree.ts';
 
 const ptys = trackPtys();
 
@@ -24,15 +25,6 @@ function homeWith(toml: string): string {
   const home = mkdtempSync(join(tmpdir(), 'keel-mcp-home-'));
   writeFileSync(join(home, 'config.toml'), `${toml}\n`);
   return home;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 it('keel mcp list starts each server, lists its tools, and says why one does not start', async () => {
@@ -70,7 +62,7 @@ it('keel exec calls a server tool, shows the call on stderr, and leaves no serve
   expect((first!.body.tools as Array<{ name: string }>).map((tool) => tool.name)).toContain('mcp__docs__echo');
   expect(outputText(functionCallOutput(second!, 'e1'))).toBe('echo: from exec');
   const pid = log.entries().find((entry) => 'started' in entry)!.started as number;
-  expect(alive(pid)).toBe(false);
+  expect(pidExists(pid)).toBe(false);
 });
 
 it('the UI asks before a tool not marked read-only under on-request, and runs it once approved', async () => {

@@ -19,6 +19,7 @@ import { waitUntil } from '../support/wait-until.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidExists } from '../support/process-tree.ts';
 
 const harnesses: AgentHarness[] = [];
 const children: { kill(): void }[] = [];
@@ -50,15 +51,6 @@ function pidOf(log: ServerLog): number {
   return started!.started as number;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 it('offers the tools in the first request with their schemas, and a result reaches the model in the next', async () => {
   const log = serverLog();
   const server = await useScriptedServer([respond(functionCall('mcp__docs__echo', { text: 'hi' }, 'm1')), respond(text('done'))]);
@@ -78,7 +70,7 @@ it('offers the tools in the first request with their schemas, and a result reach
   // The server and everything it started stop with the session.
   const pid = pidOf(log);
   await harness.shutdown();
-  expect(alive(pid)).toBe(false);
+  expect(pidExists(pid)).toBe(false);
 });
 
 it('cancels a slow call on the server when the task is interrupted; the model gets aborted, the next request is accepted', async () => {

@@ -37,6 +37,16 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** The pid exists at all, a zombie included: for "keel reaped what it started", stricter than `isAlive`. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Alive and not a zombie (some containers never reap, and a zombie runs nothing). */
 export function isAlive(pid: number): boolean {
   try {

@@ -35,8 +35,9 @@ export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null =
   // look private, never fewer).
   let dir = cwd;
   let changedDir = false;
+  const realpaths = new Map<string, string | null>();
   for (const command of analysis.commands) {
-    const concern = commandConcern(command) ?? privateConcern(command, dir) ?? (isGit(command) ? gitRepoConcern(dir, workspace) : null);
+    const concern = commandConcern(command) ?? privateConcern(command, dir, realpaths) ?? (isGit(command) ? gitRepoConcern(dir, workspace) : null);
     if (concern !== null) return notSafe(concern);
     if (isCd(command)) {
       dir = changedDirectory(dir, command.words.slice(1).map((word) => word.value));
@@ -48,7 +49,7 @@ export function knownSafeVerdict(analysis: CommandAnalysis, cwd: string | null =
   }
   for (const redirect of analysis.redirects) {
     // Which `cd` came before a redirection is not tracked: after any, its relative paths are of unknown place.
-    const read = redirect.op === '<' && redirect.target.type === 'literal' ? privateReadConcern(redirect.target.value, changedDir ? null : cwd) : null;
+    const read = redirect.op === '<' && redirect.target.type === 'literal' ? privateReadConcern(redirect.target.value, changedDir ? null : cwd, realpaths) : null;
     const concern = redirectConcern(redirect) ?? read;
     if (concern !== null) return notSafe(concern);
   }
@@ -72,11 +73,11 @@ function runs(command: FoundCommand, name: string): boolean {
 }
 
 /** Why this known-safe command would read somewhere private (/proc, keel's home), or null. */
-function privateConcern(command: FoundCommand, dir: string | null): string | null {
+function privateConcern(command: FoundCommand, dir: string | null, realpaths: Map<string, string | null>): string | null {
   const [program, ...args] = command.words;
   if (program === undefined || command.unwrapping?.transparent || NO_READS.has(programName(program.value).name)) return null;
   for (const word of args) {
-    const concern = privateReadConcern(word.value, dir);
+    const concern = privateReadConcern(word.value, dir, realpaths);
     if (concern !== null) return concern;
   }
   return null;

@@ -24,13 +24,14 @@ const ALWAYS_PRIVATE = ['/proc', '/dev/fd'];
 /**
  * Why reading `word` (an argument as the program gets it, or a glob pattern) is not known-safe, or null. `cwd` is
  * the directory the command runs in; null when it is not known (after a `cd` keel could not follow): then a relative
- * path could be anywhere, and only a plain one without `..` passes.
+ * path could be anywhere, and only a plain one without `..` passes. `realpaths` memoizes where paths lead: one per
+ * verdict, so a long command line asks the file system once per distinct directory.
  */
-export function privateReadConcern(word: string, cwd: string | null): string | null {
+export function privateReadConcern(word: string, cwd: string | null, realpaths: Map<string, string | null> = new Map()): string | null {
   for (const candidate of pathCandidates(word)) {
     const path = absolute(candidate, cwd);
     if (path === null) return `${word} is a relative path after a directory change keel could not follow`;
-    const reached = [path, realOrNull(path)].filter((each): each is string => each !== null);
+    const reached = [path, realOrNull(path, realpaths)].filter((each): each is string => each !== null);
     for (const place of reached) {
       const dir = [...ALWAYS_PRIVATE, ...privateDirs].find((private_) => place === private_ || place.startsWith(`${private_}/`));
       if (dir !== undefined) return dir === '/proc' || dir === '/dev/fd' ? `${word} reads process information under ${dir}` : `${word} reads keel's own files (${dir})`;
@@ -68,18 +69,19 @@ function absolute(path: string, cwd: string | null): string | null {
 }
 
 /** Where `path` really leads: its longest existing beginning with symlinks resolved, and the rest as written. */
-function realOrNull(path: string): string | null {
+function realOrNull(path: string, realpaths: Map<string, string | null>): string | null {
   // A relative path left as it is (cwd unknown) names no file keel can look at.
   if (!isAbsolute(path)) return null;
-  let rest = '';
-  for (let head = path; ; ) {
-    try {
-      return join(realpathSync(head), rest);
-    } catch {
-      const parent = dirname(head);
-      if (parent === head) return null;
-      rest = join(basename(head), rest);
-      head = parent;
-    }
+  const known = realpaths.get(path);
+  if (known !== undefined) return known;
+  let real: string | null;
+  try {
+    real = realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    const realParent = parent === path ? null : realOrNull(parent, realpaths);
+    real = realParent === null ? null : join(realParent, basename(path));
   }
+  realpaths.set(path, real);
+  return real;
 }
