@@ -5,6 +5,7 @@ import type { SessionRecorder } from '../core/session-recorder.ts';
 import type { PromptHistory, SessionOptions } from '../core/session.ts';
 import type { AskForApproval, ResponseItem, SandboxPolicy } from '../protocol/index.ts';
 import type { SafetyServices } from '../core/approval-gate.ts';
+import { SnapshotService, type RecordedSnapshotEvent } from '../core/snapshot-service.ts';
 import { createModelClient } from '../model/create-model-client.ts';
 import type { ModelClientConfig, ModelProfile } from '../model/index.ts';
 import type { Notifier } from '../core/notify-hook.ts';
@@ -52,6 +53,8 @@ export interface AgentSettings {
   maxBackgroundProcesses?: number;
   /** Started in the background with the session; their tools join once each is up. */
   mcpServers?: KeelConfig['mcp_servers'];
+  /** keel's snapshots of the working tree; absent: none (diffs of apply_patch only, no undo). */
+  snapshots?: SnapshotService;
 }
 
 export function buildAgent(settings: AgentSettings): Agent {
@@ -103,6 +106,7 @@ export function buildAgent(settings: AgentSettings): Agent {
     notifier: settings.notifier,
     safety: settings.safety,
     modelProfile: settings.modelProfile,
+    snapshots: settings.snapshots,
   });
 }
 
@@ -123,6 +127,8 @@ export interface SessionWiring {
   shellTimeoutMs?: number;
   /** Strings never written to the log or the prompt history (the API key). */
   secrets: string[];
+  /** What the log says about snapshots so far (a resumed or forked session): tasks, snapshots and undos. */
+  snapshotHistory?: { tasksSoFar: number; recorded: RecordedSnapshotEvent[] };
 }
 
 /** The engine for a session of a front end, from the run's resolved settings. */
@@ -150,6 +156,16 @@ export function buildSessionAgent(settings: RunSettings, wiring: SessionWiring):
     recorder: wiring.recorder,
     initialHistory: wiring.initialHistory,
     initialContext: wiring.initialContext,
+    snapshots: settings.snapshots.enabled
+      ? new SnapshotService({
+          home,
+          cwd: wiring.cwd,
+          sessionId,
+          tasksSoFar: wiring.snapshotHistory?.tasksSoFar ?? 0,
+          recorded: wiring.snapshotHistory?.recorded,
+          limits: { maxFileBytes: settings.snapshots.max_file_bytes, maxFiles: settings.snapshots.max_files },
+        })
+      : undefined,
     promptHistory: settings.saveHistory
       ? { append: (text) => appendPrompt({ home, sessionId, text, secrets, maxBytes: settings.historyMaxBytes }) }
       : undefined,

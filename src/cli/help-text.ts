@@ -18,12 +18,13 @@ In the UI:
   Enter send (while a task runs: queued for it) · Shift+Enter, Ctrl+J or Alt+Enter new line
   Up/Down recall earlier prompts · Ctrl+A/E line start/end · Ctrl+U/K/W delete · Alt+Left/Right by word
   Esc or Ctrl+C interrupt the running task (its commands are stopped, the session goes on)
+  Esc twice on an empty prompt: fork the session at one of its prompts (as /fork)
   Ctrl+C with no task: clear the prompt; twice on an empty prompt: quit · Ctrl+D on an empty prompt: quit
   Ctrl+L redraw · Ctrl+Z suspend (fg to come back)
   Paste or drop an image file's path to attach the image ([image: name.png]; images from -i wait there
   too) · Backspace at the start of the prompt drops the last one
   Approvals: y approve · a approve for this session · A always (saves an allow rule) · n deny · Esc abort
-  /new /resume /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /mcp /help /quit`;
+  /new /resume /fork /status /model [NAME] /approvals /diff /compact [TEXT] /ps /stop ID|all /mcp /help /quit`;
 
 export const MAIN_HELP = `keel — a coding agent for your terminal that survives interrupts, crashes and restarts
 
@@ -40,6 +41,9 @@ Usage:
   keel sessions [--all] [--json] list the sessions of this repository, newest first
   keel sessions show SESSION_ID [--format markdown|json]
                                  print a session as a transcript or as JSON
+  keel fork SESSION_ID [--at N]  a new session from a recorded one, cut before its prompt N (no --at: list them)
+  keel undo [SESSION_ID] [--task N]
+                                 put the files back as they were before a session's last task (any tool's edits)
   keel doctor                    check the configuration, the provider, the model, keel's folder, the sandbox
   keel sandbox check             say which sandbox works here, or what to install
   keel rules check -- COMMAND…   say what your [[rules]] make of a command, and which rule decides

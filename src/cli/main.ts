@@ -49,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./rules-command.ts')).rulesCommand(rest, process.env);
     case 'sessions':
       return (await import('./sessions-command.ts')).sessionsCommand(rest, process.env);
+    case 'undo':
+      return (await import('./undo-command.ts')).undoCommand(rest, process.env);
+    case 'fork':
+      return (await import('./fork-command.ts')).forkCommand(rest, process.env);
     case 'proto':
       return (await import('./proto-command.ts')).protoCommand(rest, process.env);
     case 'mcp-server':

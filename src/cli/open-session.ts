@@ -8,7 +8,10 @@ import type { Agent } from '../core/agent.ts';
 import type { ResumePlan } from '../core/resume.ts';
 import type { AskForApproval, SandboxPolicy } from '../protocol/index.ts';
 import type { SessionSource } from '../store/index.ts';
+import { readSnapshotEvents } from '../store/index.ts';
+import { pendingUndo } from '../store/snapshots/index.ts';
 import { buildSessionAgent } from './build-agent.ts';
+import { warn } from './warnings.ts';
 import type { RunSettings } from './run-settings.ts';
 import { openNewLog, resumeLog, type OpenLog } from './session-log-setup.ts';
 
@@ -67,6 +70,10 @@ export async function openSession(request: SessionRequest): Promise<OpenedSessio
     model = request.model ?? resumed.meta.model;
     plan = resumed.plan;
   }
+  const cutOff = pendingUndo(home, target.cwd);
+  if (cutOff !== null) {
+    warn(`an undo of task ${cutOff.task} in ${cutOff.root} was cut off before it finished: "keel undo --finish" completes it, "keel undo --rollback" reverts it`);
+  }
   try {
     if (plan !== null) request.check?.({ sessionId, plan });
     const agent = buildSessionAgent(settings, {
@@ -82,6 +89,7 @@ export async function openSession(request: SessionRequest): Promise<OpenedSessio
       sandboxPolicy: request.sandboxPolicy,
       shellTimeoutMs: request.shellTimeoutMs,
       secrets,
+      snapshotHistory: target.type === 'resume' ? { tasksSoFar: log.writer.turns, recorded: readSnapshotEvents(target.path) } : undefined,
     });
     return { agent, sessionId, cwd: target.cwd, logPath: log.writer.path, plan, close: () => log.close('shutdown') };
   } catch (error) {

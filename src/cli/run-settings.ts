@@ -59,6 +59,8 @@ export interface RunSettings {
   /** The shell tool the model is offered (config `tools.shell`). */
   shellTool: 'exec_command' | 'shell';
   maxBackgroundProcesses: number;
+  /** keel's snapshots of the working tree around each task (config `[snapshots]`). */
+  snapshots: KeelConfig['snapshots'];
   /** The enabled and disabled MCP servers of config.toml, by name. */
   mcpServers: KeelConfig['mcp_servers'];
   /** The `[[rules]]` of every config source, for the approval gate. */
@@ -130,6 +132,7 @@ export async function resolveRunSettings(input: RunSettingsInput): Promise<RunSe
     modelSettings,
     shellTool: config.tools.shell,
     maxBackgroundProcesses: config.max_background_processes,
+    snapshots: config.snapshots,
     mcpServers: config.mcp_servers,
     rules: commandRules(config),
     secrets,

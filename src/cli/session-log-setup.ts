@@ -102,6 +102,8 @@ export type SessionRef = { type: 'last'; cwd: string } | { type: 'id'; idOrPrefi
 /** A session to resume, found but not opened: its log and the directory it worked in. */
 export interface LocatedSession {
   path: string;
+  /** The session's id, as its header has it. */
+  id: string;
   cwd: string;
   /** The model it was started with (a resume keeps it unless -m names another). */
   model: string;
@@ -118,7 +120,7 @@ export async function locateSession(home: string, ref: SessionRef): Promise<Loca
     throw error;
   }
   if (summary === null) throw new UsageError(`${path} is not a keel session log`);
-  return { path, cwd: summary.cwd, model: summary.model };
+  return { path, id: summary.id, cwd: summary.cwd, model: summary.model };
 }
 
 /** Locks, reads and reopens a located session; calls left open by its end are answered in the log first. */

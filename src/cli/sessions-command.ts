@@ -19,7 +19,8 @@ export const SESSIONS_HELP = `Usage:
 
 Lists the sessions started in this repository (or this directory outside a repository), newest first: id,
 when, directory, first prompt, number of tasks, and how it ended — completed, interrupted (Ctrl+C), killed
-(SIGKILL, power cut, closed terminal), crashed, or running. --all lists every directory's sessions.
+(SIGKILL, power cut, closed terminal), crashed, or running; a fork (keel fork) says which session and prompt it
+was forked from. --all lists every directory's sessions.
 SESSION_ID may be any unique beginning of an id. Resume one with "keel exec resume SESSION_ID".
 
 export writes the session's log, gzipped, to standard output (never to a terminal: redirect it to a file). API
@@ -71,7 +72,9 @@ async function show(argv: string[], home: string): Promise<number> {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify({ path, meta: log.meta, items: log.items, events: log.events, problems: log.problems, torn_tail: log.tornTail })}\n`);
   } else {
-    process.stdout.write(sessionMarkdown({ id: log.meta.session_id, cwd: log.meta.cwd, model: log.meta.model, startedAt: log.meta.started_at, events: log.events, problems: log.problems }));
+    const origin = log.meta.forked_from;
+    const forkedFrom = origin === undefined ? {} : { forkedFrom: { sessionId: origin.session_id, prompt: origin.prompt } };
+    process.stdout.write(sessionMarkdown({ id: log.meta.session_id, cwd: log.meta.cwd, model: log.meta.model, startedAt: log.meta.started_at, ...forkedFrom, events: log.events, problems: log.problems }));
   }
   return 0;
 }
@@ -139,7 +142,8 @@ function parse<O extends Options>(args: string[], options: O) {
 }
 
 function toJson(session: SessionSummary) {
-  return { id: session.id, started_at: session.startedAt, last_activity: session.lastActivity, cwd: session.cwd, model: session.model, first_prompt: session.firstPrompt, turns: session.turns, status: session.status, path: session.path };
+  const forkedFrom = session.forkedFrom === null ? null : { session_id: session.forkedFrom.sessionId, prompt: session.forkedFrom.prompt };
+  return { id: session.id, started_at: session.startedAt, last_activity: session.lastActivity, cwd: session.cwd, model: session.model, first_prompt: session.firstPrompt, turns: session.turns, status: session.status, path: session.path, forked_from: forkedFrom };
 }
 
 function formatRow(session: SessionSummary, withCwd: boolean): string {
@@ -147,5 +151,6 @@ function formatRow(session: SessionSummary, withCwd: boolean): string {
   const prompt = (session.firstPrompt ?? '(no prompt)').replace(/\s+/g, ' ');
   const shown = prompt.length > 60 ? `${prompt.slice(0, 59)}…` : prompt;
   const tasks = `${session.turns} task${session.turns === 1 ? '' : 's'}`;
-  return [session.id.slice(0, 8), when, session.status.padEnd(11), tasks.padEnd(8), withCwd ? session.cwd : '', shown].filter((part) => part !== '').join('  ');
+  const fork = session.forkedFrom === null ? '' : `(forked from ${session.forkedFrom.sessionId.slice(0, 8)} at prompt ${session.forkedFrom.prompt})`;
+  return [session.id.slice(0, 8), when, session.status.padEnd(11), tasks.padEnd(8), withCwd ? session.cwd : '', shown, fork].filter((part) => part !== '').join('  ');
 }

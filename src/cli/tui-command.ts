@@ -1,19 +1,21 @@
 /**
- * `keel [PROMPT]` and `keel resume [--last | SESSION_ID]`: the interactive UI. This layer opens session logs and
- * builds engines; the UI asks for them through `SessionServices` (for /new and /resume too).
+ * `keel [PROMPT]` and `keel resume [--last | SESSION_ID]` (and `keel fork`, once it made the fork): the interactive
+ * UI. This layer opens session logs and builds engines; the UI asks for them through `SessionServices` (for /new,
+ * /resume and /fork too).
  */
 import { parseArgs } from 'node:util';
 import { describeModel, modelChoices } from '../config/index.ts';
 import { colorWanted } from '../exec/style.ts';
-import { historyMetadata, keelHome, listSessions, lookupPrompt } from '../store/index.ts';
+import { forkSession, historyMetadata, keelHome, listPrompts, listSessions, lookupPrompt } from '../store/index.ts';
 import { runTui } from '../tui/app.ts';
 import { SIGNAL_EXIT_CODES } from '../util/exit-codes.ts';
 import { pickSession } from '../tui/pick-session.ts';
-import type { SessionChoice, SessionChoices, SessionHandle, SessionServices } from '../tui/session-handle.ts';
+import type { SessionChoice, SessionChoices, SessionHandle, SessionOpening, SessionServices } from '../tui/session-handle.ts';
 import { processTerminal } from '../tui/terminal.ts';
 import type { PromptSource } from '../tui/input/prompt-recall.ts';
 import { findRepoRoot } from '../util/git-info.ts';
 import { RESUME_HELP, TUI_HELP } from './help-text.ts';
+import { forkOpening, warnSkippedLines } from './fork-opening.ts';
 import { checkModelTakesImages, loadImageFlags } from './image-flags.ts';
 import { onProcessSignal, processIo } from './process-io.ts';
 import { resolveRunSettings, type RunSettings } from './run-settings.ts';
@@ -24,7 +26,8 @@ import { routeWarnings } from './warnings.ts';
 import { resolveWorkdir, sandboxFlag, SESSION_OPTIONS } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
-export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** `opening`: the session resumed is a fork just made (`keel fork`), opened with its prompt in the box. */
+export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv, opening?: SessionOpening): Promise<number> {
   const resuming = argv[0] === 'resume';
   const { values, positionals } = parseTuiArgs(resuming ? argv.slice(1) : argv);
   if (values.help) {
@@ -65,13 +68,25 @@ export async function tuiCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const model = values.model ?? located?.model ?? settings.model;
   checkModelTakesImages(images, model, settings.modelSettings(model).profile.acceptsImages);
   const opener = new SessionOpener({ home, env, settings, model: values.model });
-  const opened = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
+  const resumed = located === null ? await opener.openNew(cwd) : await opener.openResumed(located.path, cwd);
+  const opened = opening === undefined ? resumed : { ...resumed, opening };
   const services: SessionServices = {
     newSession: (choices) => opener.openNew(opener.currentCwd, choices),
     listSessions: () => repositorySessions(home, repoRoot),
     resumeSession: async (id, choices) => {
       const found = await locateSession(home, { type: 'id', idOrPrefix: id });
       return opener.openResumed(found.path, resumedCwd(found.cwd, undefined), choices);
+    },
+    listPrompts: async (id) => {
+      const found = await locateSession(home, { type: 'id', idOrPrefix: id });
+      return (await listPrompts(found.path)).map((prompt) => ({ number: prompt.number, text: prompt.text, images: prompt.images.length, queued: prompt.queued }));
+    },
+    forkSession: async (id, prompt, choices) => {
+      const found = await locateSession(home, { type: 'id', idOrPrefix: id });
+      const fork = await forkSession({ home, path: found.path, prompt, keelVersion: VERSION, source: 'tui', secrets: settings.secrets });
+      warnSkippedLines(fork, found.path);
+      const handle = await opener.openResumed(fork.path, resumedCwd(found.cwd, undefined), choices);
+      return { ...handle, opening: forkOpening(fork, found, home) };
     },
   };
   const meta = await historyMetadata(home);

@@ -1,5 +1,5 @@
 /** Catches a mistyped command before it becomes the first prompt of a session (`keel sesions`). */
-export const COMMANDS = ['exec', 'resume', 'sessions', 'doctor', 'sandbox', 'rules', 'demo', 'apply_patch', 'proto', 'mcp', 'mcp-server', 'help'] as const;
+export const COMMANDS = ['exec', 'resume', 'sessions', 'undo', 'fork', 'doctor', 'sandbox', 'rules', 'demo', 'apply_patch', 'proto', 'mcp', 'mcp-server', 'help'] as const;
 
 /** The command `word` was probably meant to be, or null: one word, close to a command but not one. */
 export function likelyCommand(word: string): string | null {

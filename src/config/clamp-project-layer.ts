@@ -68,6 +68,8 @@ export function clampProjectLayer(project: ConfigFileLayer, ceiling: UserCeiling
   // Which shell tool the model gets and how many processes it may keep running grant nothing beyond the policy.
   if (project.tools !== undefined) layer.tools = project.tools;
   if (project.max_background_processes !== undefined) layer.max_background_processes = project.max_background_processes;
+  // Snapshots are keel's own record of the project's files: a project may size them or turn them off.
+  if (project.snapshots !== undefined) layer.snapshots = project.snapshots;
   // What a project says about its model only shapes requests to the provider the user chose; it grants nothing.
   for (const key of MODEL_KEYS) {
     if (project[key] !== undefined) Object.assign(layer, { [key]: project[key] });

@@ -114,6 +114,14 @@ export const layerSpec = table({
   }),
   project_doc_max_bytes: wholeNumber(0),
   tools: table({ shell: oneOf(SHELL_TOOLS) }),
+  /** keel's snapshots of the working tree around each task (undo, diffs of shell edits). */
+  snapshots: table({
+    enabled: flag(),
+    /** Files larger than this are not recorded (and not restored by undo). */
+    max_file_bytes: wholeNumber(1),
+    /** Outside a git repository: no snapshot of a directory with more files than this. */
+    max_files: wholeNumber(1),
+  }),
   mcp_servers: tableMap(mcpServerSpec),
   /** Every layer's rules apply together (they are not replaced by a later layer); see resolve-config.ts. */
   rules: tableList(ruleSpec),

@@ -102,6 +102,7 @@ export interface KeelConfig {
    */
   readonly rules: readonly ConfiguredRule[];
   readonly max_background_processes: number;
+  readonly snapshots: { readonly enabled: boolean; readonly max_file_bytes: number; readonly max_files: number };
   /**
    * What config.toml says about the model, each overriding the model catalogue (src/model/model-catalogue.ts); null
    * where it says nothing. They apply to whatever model the run uses. See config/model-settings.ts.
@@ -154,5 +155,6 @@ export const DEFAULT_LAYER: ConfigLayer = {
   project_doc_max_bytes: DEFAULT_PROJECT_DOC_MAX_BYTES,
   tools: { shell: 'exec_command' },
   max_background_processes: 8,
+  snapshots: { enabled: true, max_file_bytes: 10 * 1024 * 1024, max_files: 20_000 },
   stateful: false,
 };

@@ -72,6 +72,11 @@ export function resolveConfig(layers: readonly LabelledLayer[], profile: string 
     // Rules add up across sources instead of a later array replacing an earlier one.
     rules: layers.flatMap((source) => (source.layer.rules ?? []).map((rule, index) => completeRule(rule, source.label, index))),
     max_background_processes: required(merged.max_background_processes),
+    snapshots: {
+      enabled: required(required(merged.snapshots).enabled),
+      max_file_bytes: required(required(merged.snapshots).max_file_bytes),
+      max_files: required(required(merged.snapshots).max_files),
+    },
     model_context_window: merged.model_context_window ?? null,
     model_auto_compact_token_limit: merged.model_auto_compact_token_limit ?? null,
     model_reasoning_effort: merged.model_reasoning_effort ?? null,

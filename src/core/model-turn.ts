@@ -12,7 +12,7 @@ import { abortableDelay } from '../util/abortable-delay.ts';
 import type { PromptBuilder } from './prompt-builder.ts';
 import type { TokenTotals } from './token-totals.ts';
 import type { TurnContext } from './turn-context.ts';
-import type { TurnDiffTracker } from './turn-diff-tracker.ts';
+import type { TaskFiles } from './task-files.ts';
 import { runToolCall, type CallDeps } from './run-tool-call.ts';
 
 export interface RetryOptions {
@@ -28,8 +28,8 @@ export interface TurnDeps extends CallDeps {
   tokens: TokenTotals;
   /** The usable context window of a model, when known (for the UIs' "context left"). */
   contextWindow(model: string): number | null;
-  /** The changes of the running task so far; a new tracker for each task. */
-  diff: TurnDiffTracker;
+  /** The running task's snapshots and diff; a new one for each task. */
+  diff: TaskFiles;
 }
 
 export type TurnOutcome =
@@ -156,7 +156,10 @@ async function sample(
     deps.recorder.recordItem(message);
   }
   // Also when interrupted: the files did change, and the diff says how.
-  if (changedFiles) deps.emit({ type: 'turn_diff', unified_diff: diff.diff(context.cwd) });
+  if (changedFiles) {
+    const unified = await diff.diffIfChanged(context.cwd);
+    if (unified !== null) deps.emit({ type: 'turn_diff', unified_diff: unified });
+  }
   if (signal.aborted) return { type: 'aborted' };
   if (terminal === null) {
     // The adapter contract promises a terminal event unless aborted; treat a broken promise as an incomplete stream.

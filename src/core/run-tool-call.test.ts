@@ -5,7 +5,7 @@ import { createShellTool } from '../tools/shell/shell-tool.ts';
 import { ConversationHistory } from './history.ts';
 import { runToolCall } from './run-tool-call.ts';
 import { nullRecorder } from './session-recorder.ts';
-import { TurnDiffTracker } from './turn-diff-tracker.ts';
+import { TaskFiles } from './task-files.ts';
 
 import type { TurnContext } from './turn-context.ts';
 
@@ -28,7 +28,7 @@ function harness(): { events: EventMsg[]; history: ConversationHistory; run(call
     history,
     run: (call, signal) => {
       history.record(call);
-      return runToolCall(deps, call, context, signal, new TurnDiffTracker());
+      return runToolCall(deps, call, context, signal, new TaskFiles(null, 1, () => undefined));
     },
   };
 }

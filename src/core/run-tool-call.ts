@@ -15,7 +15,7 @@ import { outputFor, type ConversationHistory } from './history.ts';
 import type { SessionRecorder } from './session-recorder.ts';
 import { advance, isTerminal, type ToolCallState } from './tool-call.ts';
 import type { TurnContext } from './turn-context.ts';
-import type { TurnDiffTracker } from './turn-diff-tracker.ts';
+import type { TaskFiles } from './task-files.ts';
 
 export interface CallDeps {
   registry: ToolRegistry;
@@ -33,13 +33,13 @@ export interface CallDeps {
   acceptsImages?(model: string): boolean | null;
 }
 
-/** Runs one call and records its output; true when it changed files (which `diff` then knows about). */
+/** Runs one call and records its output; true when it may have changed files (ran a tool that can write). */
 export async function runToolCall(
   deps: CallDeps,
   call: ToolCallItem,
   context: TurnContext,
   signal: AbortSignal,
-  diff: TurnDiffTracker,
+  files: TaskFiles,
   /** Takes a message to record once every call of the response is answered (the images a call returned). */
   followUp: (item: MessageItem) => void = () => undefined,
 ): Promise<boolean> {
@@ -71,8 +71,15 @@ export async function runToolCall(
   let changedFiles = false;
   try {
     const resolved = deps.registry.resolve(call);
-    const run = (extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'>): Promise<ToolResult> =>
-      deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
+    const mayWrite = resolved.type === 'run' && resolved.tool.kind !== 'read';
+    const run = async (extra: Pick<ToolContext, 'wrapArgv' | 'approvedByPerson'>): Promise<ToolResult> => {
+      // The tree as the task found it is recorded before the first tool that may change it.
+      if (mayWrite) {
+        await files.beforeWrite();
+        changedFiles = true;
+      }
+      return deps.registry.run(resolved, { signal, cwd: context.cwd, callId, emit, ...extra });
+    };
     const ask = async (question: Question): Promise<ReviewDecision> => {
       emit(question.request);
       const answer = await deps.waitForDecision(callId, signal);
@@ -135,10 +142,7 @@ export async function runToolCall(
     }
     if (result?.refused !== undefined) blockedReason = result.refused;
     if (state.phase === 'running' && result !== null) {
-      if (result.fileWrites !== undefined && result.fileWrites.length > 0) {
-        diff.record(result.fileWrites);
-        changedFiles = true;
-      }
+      if (result.fileWrites !== undefined && result.fileWrites.length > 0) files.record(result.fileWrites);
       state = advance(state, { type: 'finish', output: result.output, interrupted: signal.aborted });
     }
     recordOutput(deps, call, state);

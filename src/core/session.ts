@@ -21,7 +21,9 @@ import { PromptBuilder } from './prompt-builder.ts';
 import { nullRecorder, type SessionRecorder } from './session-recorder.ts';
 import type { Notifier } from './notify-hook.ts';
 import { TokenTotals } from './token-totals.ts';
-import { TurnDiffTracker } from './turn-diff-tracker.ts';
+import { TaskFiles } from './task-files.ts';
+import type { SnapshotService } from './snapshot-service.ts';
+import { runUndo } from './undo-op.ts';
 import { imagesRefusal, userTurnMessage } from './user-input.ts';
 import { ApprovalGate, type SafetyServices } from './approval-gate.ts';
 import { applyOverrides, type TurnContext } from './turn-context.ts';
@@ -68,6 +70,11 @@ export interface SessionOptions {
   processes?: ProcessTable;
   /** Tools that join after the session started: the MCP servers'. */
   lateTools?: LateTools;
+  /**
+   * keel's snapshots of the working tree, before and after each task's writes: the task's diff covers every tool,
+   * and `undo` puts a task's changes back. Absent: diffs show apply_patch's changes only, and undo is refused.
+   */
+  snapshots?: SnapshotService;
 }
 
 
@@ -227,6 +234,8 @@ export class Session {
         return;
       case 'stop_background_process':
         return this.stopBackground(id, op.process_id);
+      case 'undo':
+        return this.undo(id, op);
       case 'add_to_history':
         try {
           await this.options.promptHistory?.append(op.text);
@@ -309,7 +318,9 @@ export class Session {
       this.emit(task.subId, msg);
     };
     const blockedField = (): { blocked_calls?: BlockedCalls } => (blocked.refused + blocked.denied + blocked.aborted > 0 ? { blocked_calls: { ...blocked } } : {});
-    const deps: TurnDeps = { ...this.turnDeps, emit, diff: new TurnDiffTracker(), abortTask: () => task.controller.abort() };
+    const snapshots = this.options.snapshots ?? null;
+    const files = new TaskFiles(snapshots, snapshots?.beginTask() ?? 0, emit);
+    const deps: TurnDeps = { ...this.turnDeps, emit, diff: files, abortTask: () => task.controller.abort() };
     const signal = task.controller.signal;
     const profile = this.modelProfile(this.context.model);
     emit({ type: 'task_started', model_context_window: profile.contextWindow, reasoning_effort: profile.reasoning?.effort ?? null });
@@ -374,10 +385,13 @@ export class Session {
         compactOnly = true;
         continue;
       }
+      await files.finish();
       await this.recorder.flush();
       // Input that arrived during that flush still belongs to this task: the task goes on with it.
       if (task.pending.length === 0) break;
     }
+    // An interrupted or failed task changed files too: they are recorded as it left them (a no-op when done above).
+    await files.finish();
     // What the user typed while the task ran is kept whatever ended it (an interrupt, a failed request): it goes
     // with the next request.
     for (const note of task.contextNotes.splice(0)) this.recordItem(note);
@@ -485,6 +499,19 @@ export class Session {
     const running = table?.list().filter((process) => process.status === 'running').map((process) => process.id) ?? [];
     const known = running.length > 0 ? `running: ${running.join(', ')}` : 'none is running';
     this.emit(id, { type: 'warning', message: `no background process ${target} is running (${known})` });
+  }
+
+  /** Undo (or its preview) between tasks; the model is told what was put back before its next request. */
+  private async undo(id: string, op: OpOf<'undo'>): Promise<void> {
+    if (this.running) {
+      this.emit(id, { type: 'warning', message: 'undo is not possible while a task runs: interrupt it first (Esc), then undo' });
+      return;
+    }
+    await runUndo(this.options.snapshots, op, {
+      emit: (msg) => this.emit(id, msg),
+      tell: (text) => this.recordItem(userMessage(text)),
+      flush: () => this.recorder.flush(),
+    });
   }
 
   /** Resolves with the person's answer, or `abort` as soon as the task is interrupted (invariant 5 of events.ts). */

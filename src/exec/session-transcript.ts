@@ -13,6 +13,8 @@ export interface TranscriptInput {
   cwd: string;
   model: string;
   startedAt: string;
+  /** The session this one was forked from, and at which of its prompts. */
+  forkedFrom?: { sessionId: string; prompt: number };
   events: ReadonlyArray<{ ts: string; event: EventMsg }>;
   problems: ReadonlyArray<{ line: number; message: string }>;
 }
@@ -20,7 +22,9 @@ export interface TranscriptInput {
 const OUTPUT_LINES = 20;
 
 export function sessionMarkdown(input: TranscriptInput): string {
-  const out: string[] = [`# Session ${input.id}`, '', `- started: ${input.startedAt}`, `- directory: ${input.cwd}`, `- model: ${input.model}`, ''];
+  const out: string[] = [`# Session ${input.id}`, '', `- started: ${input.startedAt}`, `- directory: ${input.cwd}`, `- model: ${input.model}`];
+  if (input.forkedFrom !== undefined) out.push(`- forked from: ${input.forkedFrom.sessionId} at prompt ${input.forkedFrom.prompt}`);
+  out.push('');
   const commands = new Map<string, string>();
   for (const { event } of input.events) {
     switch (event.type) {
@@ -63,6 +67,12 @@ export function sessionMarkdown(input: TranscriptInput): string {
         break;
       case 'context_compacted':
         out.push(`_— ${compactionNote(event, 'always')} —_`, '');
+        break;
+      case 'undo_result':
+        if (event.done) {
+          const scope = event.and_later === true ? `task ${event.task} and the tasks after it` : `task ${event.task}`;
+          out.push(`_— undid ${scope}: ${event.restored.length} file(s) put back, ${event.deleted.length} deleted${event.conflicts.length > 0 ? `, ${event.conflicts.length} left as they were changed since` : ''} —_`, '');
+        }
         break;
       default:
         break;

@@ -56,6 +56,13 @@ export const BlockedCalls = z.object({ refused: z.number(), denied: z.number(), 
 export type BlockedCalls = z.infer<typeof BlockedCalls>;
 export type CompactionReason = z.infer<typeof CompactionReason>;
 
+/** A path a snapshot did not record, and why. */
+export const SkippedPath = z.object({
+  path: z.string(),
+  reason: z.enum(['too_large', 'ignored', 'nested_repository', 'unreadable']),
+});
+export type SkippedPath = z.infer<typeof SkippedPath>;
+
 export const BackgroundProcess = z.object({
   /** The `session_id` the model polls it by (`write_stdin`), and `/stop ID`. */
   id: z.number(),
@@ -227,6 +234,40 @@ export const EventMsg = z.discriminatedUnion('type', [
     plan: z.array(z.object({ step: z.string(), status: z.enum(['pending', 'in_progress', 'completed']) })),
   }),
   z.object({ type: z.literal('turn_diff'), unified_diff: z.string() }),
+  /**
+   * The working tree was recorded in keel's snapshot store (a git object store of its own under `$KEEL_HOME`,
+   * never the user's repository): `before` ahead of the task's first tool call that may write, `after` once the
+   * task's tools are done (also when it was interrupted or failed). `root` is the tree recorded (the repository's
+   * top level, or the working directory outside one). What was not recorded is listed in `skipped` (at most 100;
+   * `skipped_more` counts the rest): undo leaves those paths alone.
+   */
+  z.object({
+    type: z.literal('task_snapshot'),
+    phase: z.enum(['before', 'after']),
+    snapshot_id: z.string(),
+    root: z.string(),
+    skipped: z.array(SkippedPath),
+    skipped_more: z.optional(z.number()),
+  }),
+  /** What `undo` would do (the op with `preview: true`), or did (`done: true`): files put back, conflicts left alone. */
+  z.object({
+    type: z.literal('undo_result'),
+    /** The task undone (its number in the session, as `turn` in the log). */
+    task: z.number(),
+    /** The tasks after it were undone too: the files are as they were before `task` began. */
+    and_later: z.optional(z.boolean()),
+    done: z.boolean(),
+    /** The change that restores the files, as a git-style diff from their state now to their state before the task. */
+    unified_diff: z.string(),
+    /** Paths written back (or to be) and paths deleted (or to be): files the task created. Relative to `root`. */
+    restored: z.array(z.string()),
+    deleted: z.array(z.string()),
+    /** Paths changed since the task by someone else: left as they are unless `force`. */
+    conflicts: z.array(z.string()),
+    /** Paths the snapshots did not record (too large, ignored, …): not restored. */
+    skipped: z.array(SkippedPath),
+    root: z.string(),
+  }),
   z.object({
     type: z.literal('token_count'),
     info: z.nullable(

@@ -56,6 +56,20 @@ export const Op = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop_background_process'), process_id: z.union([z.number(), z.literal('all')]) }),
   /** Asks for an `mcp_servers` event with the session's MCP servers as they are now. */
   z.object({ type: z.literal('list_mcp_servers') }),
+  /**
+   * Puts the files back as they were before a task (the last one that changed files, or `task`), from the
+   * session's snapshots; answered by `undo_result`. `preview: true` only says what it would do. A file changed
+   * since the task by someone else is a conflict, left alone unless `force`. When done, the model is told with the
+   * next request. Refused with a `warning` while a task runs.
+   */
+  z.object({
+    type: z.literal('undo'),
+    task: z.optional(z.int().check(z.positive())),
+    /** With `task`: that task and every later one, so the files are as they were before `task` (a fork's restore). */
+    and_later: z.optional(z.boolean()),
+    preview: z.optional(z.boolean()),
+    force: z.optional(z.boolean()),
+  }),
   /** Saves a submitted prompt to the prompt history file (recall is served by the front end from that file). */
   z.object({ type: z.literal('add_to_history'), text: z.string() }),
   /** Ends the session: a running task is interrupted first, the log flushed, then `shutdown_complete`. */

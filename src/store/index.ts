@@ -2,7 +2,7 @@
 export { keelHome, sessionsRoot, sessionLogPath, parseSessionFileName, lockPathFor, isSessionId } from './session-paths.ts';
 export type { SessionFileName } from './session-paths.ts';
 export { FORMAT_VERSION, keepsEvent } from './session-record.ts';
-export type { EndReason, GitInfo, NewCompaction, NewSessionMeta, SessionMetaRecord, SessionRecord, SessionSource } from './session-record.ts';
+export type { EndReason, ForkOrigin, GitInfo, NewCompaction, NewSessionMeta, SessionMetaRecord, SessionRecord, SessionSource } from './session-record.ts';
 export { SessionLogWriter } from './session-log-writer.ts';
 export type { SessionLogWriterOptions } from './session-log-writer.ts';
 export { readSessionLog, parseSessionLog } from './session-log-reader.ts';
@@ -11,6 +11,10 @@ export { acquireSessionLock, sessionLockHolder } from './session-lock.ts';
 export type { SessionLock, SessionLockOptions } from './session-lock.ts';
 export { listSessions, latestSession, findSession, findSessionById, sessionFiles, insideDirectory } from './session-catalogue.ts';
 export type { ListSessionsOptions, SessionFile } from './session-catalogue.ts';
+export { forkSession } from './session-fork.ts';
+export type { ForkedSession, ForkOptions } from './session-fork.ts';
+export { listPrompts } from './session-prompts.ts';
+export type { LoggedPrompt } from './session-prompts.ts';
 export { summarizeSession, statusOf } from './session-summary.ts';
 export type { SessionStatus, SessionSummary, SummaryReadLimits } from './session-summary.ts';
 export { appendPrompt, historyMetadata, lookupPrompt, historyPath, DEFAULT_HISTORY_MAX_BYTES } from './prompt-history.ts';
@@ -18,3 +22,5 @@ export type { AppendPromptOptions, HistoryEntry, HistoryMetadata } from './promp
 export { REDACTED } from './redact-secrets.ts';
 export { StoreError, isStoreError } from './store-error.ts';
 export type { LockHolder, SessionCandidate, StoreErrorDetail, StoreErrorKind } from './store-error.ts';
+export { readSnapshotEvents } from './snapshot-events.ts';
+export type { SnapshotEventRecord } from './snapshot-events.ts';

@@ -320,6 +320,27 @@ function parseLine(text: string): SessionRecord | string | null {
 
 const SKIP = '';
 
+/** One line of a log body as the reader judges it, for code that needs the records in their order (a fork). */
+export type LineRecord = { type: 'record'; record: SessionRecord } | { type: 'skip' } | { type: 'problem'; message: string };
+
+/**
+ * A body line (not the header) read the way `parseSessionLog` reads it: the record; `skip` for a record a newer keel
+ * marked as safe to ignore; or why the line cannot be used. A torn last line is the caller's to tell (it knows
+ * whether the line ended in a newline).
+ */
+export function recordOfLine(text: string): LineRecord {
+  if (text.length === 0) return { type: 'problem', message: 'empty line' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { type: 'problem', message: `not valid JSON (${error instanceof Error ? error.message : String(error)}): ${quote(text)}` };
+  }
+  const record = checkRecord(value);
+  if (typeof record !== 'string') return { type: 'record', record };
+  return record === SKIP ? { type: 'skip' } : { type: 'problem', message: record };
+}
+
 /**
  * The record, or why it cannot be used (`SKIP` for a record a newer keel marked as safe to ignore). The value is
  * returned as written, not as the schema's copy: the history must come back exactly as it was recorded.

@@ -21,7 +21,17 @@ import { directoriesCreated, syncDirectory, syncDirectorySync } from './director
 import { createLineSerializer, type LineSerializer } from './redact-secrets.ts';
 import { parseHeaderLine, readFirstLine } from './session-header.ts';
 import { sessionLogPath } from './session-paths.ts';
-import { FORMAT_VERSION, keepsEvent, type EndReason, type NewCompaction, type NewSessionMeta, type SessionMetaRecord } from './session-record.ts';
+import {
+  FORMAT_VERSION,
+  keepsEvent,
+  type CompactedRecord,
+  type EndReason,
+  type EventRecord,
+  type ItemRecord,
+  type NewCompaction,
+  type NewSessionMeta,
+  type SessionMetaRecord,
+} from './session-record.ts';
 import { readSessionTail } from './session-tail.ts';
 import { ioError, StoreError } from './store-error.ts';
 
@@ -169,6 +179,16 @@ export class SessionLogWriter {
       tokens_after: compaction.tokensAfter,
       replacement_history: compaction.history,
     });
+  }
+
+  /**
+   * Writes a record of another session's log as it was recorded (its time stamp and task number kept): a fork
+   * copies the history and the earlier tasks' events of the session it comes from. Records must come in their
+   * original order; the task count follows theirs.
+   */
+  copyRecord(record: ItemRecord | EventRecord | CompactedRecord): void {
+    if (record.type !== 'item' && record.turn !== undefined) this.turn = Math.max(this.turn, record.turn);
+    this.write(record);
   }
 
   /** The session's last record: a clean shutdown, or a crash handler's report. Follow with `flush` or `flushSync`. */

@@ -31,6 +31,9 @@ export type SessionSource = z.infer<typeof SessionSource>;
 
 const timestamp = z.string().check(z.minLength(1));
 
+export const ForkOrigin = z.object({ session_id: z.string().check(z.minLength(1)), prompt: z.int().check(z.positive()) });
+export type ForkOrigin = z.infer<typeof ForkOrigin>;
+
 export const SessionMetaRecord = z.object({
   ts: timestamp,
   type: z.literal('session_meta'),
@@ -44,6 +47,11 @@ export const SessionMetaRecord = z.object({
   /** ISO-8601 UTC; also the stamp in the file name. */
   started_at: timestamp,
   source: SessionSource,
+  /**
+   * Set when the session is a fork (`keel fork`, /fork): the session it was copied from and the prompt (1-based, over
+   * that session's whole log) it was forked at; its history is the other session's up to just before that prompt.
+   */
+  forked_from: z.optional(ForkOrigin),
 });
 export type SessionMetaRecord = z.infer<typeof SessionMetaRecord>;
 

@@ -25,6 +25,8 @@ export interface SessionSummary {
   status: SessionStatus;
   /** ISO-8601 UTC time of the last record. */
   lastActivity: string;
+  /** The session this one was forked from and the prompt it was forked at; null when it is no fork. */
+  forkedFrom: { sessionId: string; prompt: number } | null;
 }
 
 export interface SummaryReadLimits {
@@ -74,6 +76,7 @@ export function summarizeSession(path: string, options: SummarizeOptions = {}): 
       turns: tail.turns ?? 0,
       status: statusOf(tail, () => sessionLockHolder(path, options.hostname) !== null),
       lastActivity: tail.lastActivity ?? mtime.toISOString(),
+      forkedFrom: meta.forked_from === undefined ? null : { sessionId: meta.forked_from.session_id, prompt: meta.forked_from.prompt },
     };
   } finally {
     closeSync(fd);

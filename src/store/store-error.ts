@@ -26,6 +26,8 @@ export type StoreErrorDetail =
   | { kind: 'locked'; path: string; holder: LockHolder }
   | { kind: 'not_found'; idOrPrefix: string }
   | { kind: 'ambiguous'; idOrPrefix: string; candidates: SessionCandidate[] }
+  /** A fork was asked for at a prompt the session does not have; `count` is how many it has. */
+  | { kind: 'no_such_prompt'; path: string; prompt: number; count: number }
   /** The prompt history stayed locked by others for longer than an append may wait. */
   | { kind: 'history_busy'; path: string }
   /** A file or directory could not be created, read or written; `cause` has the system error. */

@@ -11,7 +11,9 @@ import type { ImageUserInput } from '../util/load-image.ts';
 import { decisionLine } from './approval-choices.ts';
 import { approvalLines } from './approval-lines.ts';
 import { answeredList } from './background-state.ts';
+import { DoubleEscape } from './double-escape.ts';
 import { drawFrame } from './draw-frame.ts';
+import { openForkPicker } from './fork-picker.ts';
 import { FrameClock } from './frame-clock.ts';
 import { readImageFile } from './input/image-attachments.ts';
 import { KeyInput } from './input/key-input.ts';
@@ -34,6 +36,7 @@ import { parseSlashCommand } from './slash-commands.ts';
 import { switchSession, type SwitchHost } from './switch-session.ts';
 import type { ModelDirectory, TuiOptions } from './tui-options.ts';
 import type { Line } from './text/styled.ts';
+import { answerUndo, offerRestore } from './undo-flow.ts';
 import { initialViewState, isRunning, pendingApproval, reduce, refusedPrompt, type ViewEvent, type ViewState } from './view-state.ts';
 
 /** Runs the UI until the person quits; resolves with keel's exit code. */
@@ -59,6 +62,7 @@ class TuiApp implements SlashContext, SwitchHost {
   /** A /new or /resume under way: quitting waits for it, so a session opened meanwhile is closed before keel exits. */
   private switching: Promise<void> = Promise.resolve();
   private readonly quits: QuitFlow;
+  private readonly escapes = new DoubleEscape();
   private finish: (code: number) => void = () => undefined;
 
   constructor(
@@ -123,6 +127,7 @@ class TuiApp implements SlashContext, SwitchHost {
     const done = new Promise<number>((resolve) => (this.finish = resolve));
     this.terminal.open();
     this.shown.start();
+    this.opened(this.shown.handle);
     const first = this.options.firstPrompt?.trim();
     const images = this.options.initialImages ?? [];
     // Images from the command line go with the first prompt: the one given with them, else the first one typed.
@@ -150,6 +155,7 @@ class TuiApp implements SlashContext, SwitchHost {
     const listed = answeredList(this.view.background, msg, submission);
     this.dispatch({ type: 'engine', msg, submission, at: this.now() });
     if (listed !== null) this.print(processListLines(listed, this.now()));
+    answerUndo(msg, submission, this);
     // The transcript showed the engine's reason; the prompt is not lost with it.
     if (refused !== null) giveBack(refused, this.prompt, (text) => this.note(text, 'cyan'));
     if (msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request' || msg.type === 'mcp_tool_approval_request') {
@@ -176,6 +182,10 @@ class TuiApp implements SlashContext, SwitchHost {
       return;
     }
     if (!ctrlC) this.quits.disarm();
+    // Looked at before the pane takes the key: the first Esc still goes on to it (where, idle, it does nothing).
+    if (this.escapes.pressed(key, this.now(), this.activePane() === this.prompt && this.prompt.isEmpty() && !this.running())) {
+      return void openForkPicker(this);
+    }
     switch (GLOBAL_KEYS.lookup(key)) {
       case 'redraw':
         return this.screen.redrawAll();
@@ -277,7 +287,16 @@ class TuiApp implements SlashContext, SwitchHost {
     this.dispatch({ type: 'session_opened', sessionId: next.agent.sessionId, compactions: next.compactions });
     this.shown = this.feed(next);
     this.shown.start();
+    this.opened(next);
     this.frames.drawNow();
+  }
+
+  /** A fork's opening: where it comes from, and the prompt forked at in the box, to change and send. */
+  private opened(handle: SessionHandle): void {
+    if (handle.opening === undefined) return;
+    this.note(handle.opening.note, 'cyan');
+    this.prompt.giveBack(handle.opening.draft);
+    if (handle.opening.restore !== null) void offerRestore(handle.opening.restore, this);
   }
 
   leave(): void {

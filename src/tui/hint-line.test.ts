@@ -32,7 +32,7 @@ describe('hintLine', () => {
   it('lists the commands a /word being typed could become', () => {
     expect(hint(IDLE, 'prompt', '/re', false, 0)).toBe('/resume');
     expect(hint(IDLE, 'prompt', '/co', false, 0)).toBe('/compact [TEXT]');
-    expect(hint(IDLE, 'prompt', '/', false, 0)).toContain('/new  /resume  /status');
+    expect(hint(IDLE, 'prompt', '/', false, 0)).toContain('/new  /resume  /fork  /status');
     expect(hint(IDLE, 'prompt', '/zz', false, 0)).toBe('no such command: /help lists them');
     expect(hint(IDLE, 'prompt', '/model gpt', false, 0)).toContain('Enter send');
   });

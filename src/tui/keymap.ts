@@ -146,7 +146,7 @@ export const PROMPT_KEYS = new Keymap<PromptCommand>([
     help: null,
   },
   { bindings: [[['Tab'], 'complete']], help: 'complete a /command' },
-  { bindings: [[['Esc'], 'interrupt']], help: 'interrupt the running task' },
+  { bindings: [[['Esc'], 'interrupt']], help: 'interrupt the task; twice when idle: /fork' },
   { bindings: [[['Ctrl+C'], 'interrupt_or_clear']], help: 'interrupt, else clear the prompt; twice: quit' },
   { bindings: [[['Ctrl+D'], 'quit_or_delete']], help: 'quit (on an empty prompt)' },
   {

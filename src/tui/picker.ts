@@ -14,13 +14,17 @@ export interface PickerItem<T> {
 export type PickerOutcome<T> = { type: 'picked'; value: T } | { type: 'cancelled' } | { type: 'open' };
 
 export class Picker<T> {
-  private selected = 0;
+  private selected: number;
 
+  /** `initial`: the item selected first (default the first one). */
   constructor(
     readonly title: string,
     private readonly items: ReadonlyArray<PickerItem<T>>,
     private readonly empty = 'nothing to choose from',
-  ) {}
+    initial = 0,
+  ) {
+    this.selected = Math.min(Math.max(0, initial), Math.max(0, items.length - 1));
+  }
 
   handle(key: Key): PickerOutcome<T> {
     const last = this.items.length - 1;

@@ -3,6 +3,7 @@ import type { Op } from '../protocol/index.ts';
 import { APPROVAL_PRESETS } from './approval-choices.ts';
 import { chooseModel } from './choose-model.ts';
 import { diffLines } from './diff-lines.ts';
+import { openForkPicker } from './fork-picker.ts';
 import { sessionPicker } from './pick-session.ts';
 import { Picker } from './picker.ts';
 import type { Pane } from './panes/pane.ts';
@@ -14,6 +15,7 @@ import { helpText } from './slash-commands.ts';
 import { statusReport } from './status-report.ts';
 import { span, type Line } from './text/styled.ts';
 import type { ModelDirectory } from './tui-options.ts';
+import { startUndo } from './undo-flow.ts';
 import { isRunning, type SessionStatus, type ViewEvent, type ViewState } from './view-state.ts';
 
 export type NoteColor = 'red' | 'yellow' | 'cyan' | null;
@@ -53,6 +55,8 @@ export function runSlashCommand(command: { name: string; args: string }, origina
       return context.switchSession(() => context.services.newSession(sessionChoices(context.view.status)), 'a new session');
     case 'resume':
       return void openResumePicker(context);
+    case 'fork':
+      return void openForkPicker(context);
     case 'mcp':
       return context.print(mcpServerLines(context.view.mcpServers));
     case 'status': {
@@ -65,6 +69,8 @@ export function runSlashCommand(command: { name: string; args: string }, origina
       return openApprovalsPicker(context);
     case 'diff':
       return showDiff(context);
+    case 'undo':
+      return startUndo(command.args, context);
     case 'compact':
       return compact(command.args, context);
     case 'ps':

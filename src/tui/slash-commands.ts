@@ -10,10 +10,12 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'new', usage: '/new', summary: 'start a new session (this one stays saved)' },
   { name: 'resume', usage: '/resume', summary: "pick one of this repository's sessions to go on with" },
+  { name: 'fork', usage: '/fork', summary: 'a new session from before one of these prompts (also Esc Esc)' },
   { name: 'status', usage: '/status', summary: 'session, model and reasoning, approvals, sandbox, tokens' },
   { name: 'model', usage: '/model [NAME]', summary: 'use another model from the next request (no NAME: pick one)' },
   { name: 'approvals', usage: '/approvals', summary: 'choose what keel may do without asking' },
   { name: 'diff', usage: '/diff', summary: 'the changes keel made to files in this session' },
+  { name: 'undo', usage: '/undo [N]', summary: 'put the files back as before the last task (or task N)' },
   { name: 'compact', usage: '/compact [TEXT]', summary: 'summarize the conversation so far (TEXT: what it must keep)' },
   { name: 'ps', usage: '/ps', summary: 'list the background processes (commands that went on running)' },
   { name: 'stop', usage: '/stop ID|all', summary: 'stop a background process and all it started (all: every one)' },

@@ -10,6 +10,7 @@
  * The model's plan is live too, as a checklist redrawn on each update, and committed once (see plan-cells.ts).
  */
 import { notice } from './notice.ts';
+import { undoResultLines } from './undo-cells.ts';
 import { mcpCallLines } from './mcp-cells.ts';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
 import { endedCommandLines, RunningCommand } from './command-cells.ts';
@@ -140,6 +141,10 @@ export class TranscriptView {
         // Retries of one failure are listed together, without gaps.
         this.commit([retryLine(msg)], 'retry');
         break;
+      case 'undo_result':
+        // A preview is the app's question; what an undo did stays in the transcript.
+        if (msg.done) this.commit(undoResultLines(msg));
+        break;
       case 'rule_saved':
         this.commit([notice(`✓ saved the rule ${JSON.stringify(msg.pattern)} in ${msg.path}: it runs without asking from now on`, 'green')]);
         break;
@@ -171,6 +176,7 @@ export class TranscriptView {
         break;
       // Shown elsewhere (status line, /diff, the hint while compacting) or not at all.
       case 'turn_diff':
+      case 'task_snapshot':
       case 'token_count':
       case 'shutdown_complete':
       case 'compaction_started':

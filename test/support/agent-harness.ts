@@ -2,6 +2,7 @@
  * Drives the engine in-process the way a front end does (ops in, events out) against a model server, with the
  * real model client and the real tools. Tests wait on events, never on time.
  */
+import type { SnapshotService } from '../../src/core/snapshot-service.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   processes?: ProcessTable;
   /** Tools that join once their servers are up (MCP). */
   lateTools?: LateTools;
+  /** keel's snapshots of the working tree (undo, diffs of every tool's changes). */
+  snapshots?: SnapshotService;
 }
 
 type Waiter = { predicate: (event: Event) => boolean; resolve: (event: Event) => void; from: number };
@@ -60,6 +63,7 @@ export class AgentHarness {
       safety: options.safety,
       processes: options.processes,
       lateTools: options.lateTools,
+      snapshots: options.snapshots,
       client: createModelClient({
         wireApi: options.wireApi ?? 'responses',
         baseUrl: options.baseUrl,
