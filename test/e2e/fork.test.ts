@@ -1,14 +1,16 @@
 /**
  * `keel fork` from the shell: the prompts of a recorded session listed to choose from, a clear refusal of a prompt it
  * does not have, and a fork a script goes on with — its history everything before the prompt, nothing after; the
- * session it came from untouched; `keel sessions` saying where it came from.
+ * session it came from untouched; `keel sessions` saying where it came from. When the prompt's task wrote files, the
+ * fork's line also says how to put them back as they were at that prompt, and that command does.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { messageTexts, userMessageTexts } from '../../src/scripted/index.ts';
-import { respond, text } from '../../src/scripted/script-builders.ts';
+import { functionCall, respond, text } from '../../src/scripted/script-builders.ts';
 import { findSessionById, readSessionLog } from '../../src/store/index.ts';
 import { modelEnv } from '../support/keel-tui.ts';
 import { runKeel } from '../support/run-keel.ts';
@@ -19,6 +21,36 @@ const ANSWERS = ['Mercury.', 'Venus.', 'About 150 million km.', 'Saturn, most vi
 
 function place() {
   return { home: mkdtempSync(join(tmpdir(), 'keel-fork-home-')), cwd: mkdtempSync(join(tmpdir(), 'keel-fork-work-')) };
+}
+
+const EDIT_PROMPTS = ['add a line to first.txt', 'fix the notes and make made.txt', 'now edit other.txt'] as const;
+/** The shell command each of EDIT_PROMPTS' tasks runs: task 2 edits a tracked file and creates one, task 3 edits another. */
+const EDITS = [
+  "printf 'added by task 1\\n' >> first.txt",
+  "sed -i 's/beta/BETA/' notes.txt && printf 'made by task 2\\n' > made.txt",
+  "printf 'edited by task 3' > other.txt",
+] as const;
+/** The repository's files as committed; CRLF and no final newline, so that "byte for byte" means something. */
+const COMMITTED: Record<string, string> = { 'first.txt': 'first\n', 'notes.txt': 'alpha\r\nbeta\r\ngamma', 'other.txt': 'other\r\n' };
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@x', ...args], { cwd, encoding: 'utf8' });
+}
+
+/** A fresh KEEL_HOME and a git repository holding COMMITTED, committed. */
+function repository(): { home: string; cwd: string } {
+  const { home, cwd } = place();
+  git(cwd, 'init', '-q', '-b', 'main');
+  for (const [file, content] of Object.entries(COMMITTED)) writeFileSync(join(cwd, file), content);
+  git(cwd, 'add', '-A');
+  git(cwd, 'commit', '-q', '-m', 'start');
+  return { home, cwd };
+}
+
+/** The working tree's files (outside .git) and their bytes, as text. */
+function filesOf(cwd: string): Record<string, string> {
+  const files = git(cwd, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter((file) => file !== '' && existsSync(join(cwd, file)));
+  return Object.fromEntries(files.sort().map((file) => [file, readFileSync(join(cwd, file)).toString('latin1')]));
 }
 
 /** A session of four prompts, each its own `keel exec` run (the first starts it, the others resume it). */
@@ -65,6 +97,7 @@ describe('keel fork', () => {
     const fork = forked.stdout.trim();
     expect(fork).toMatch(/^[0-9a-f-]{36}$/);
     expect(fork).not.toBe(source);
+    // The tasks ran no tool, so no snapshot was taken: the line says nothing of putting files back.
     expect(forked.stderr).toBe(`forked ${fork} from ${source} at prompt 2: "${PROMPTS[1]}"; continue it with: keel exec resume ${fork} "…"\n`);
     expect(readFileSync(sourcePath).equals(sourceBytes)).toBe(true);
 
@@ -95,6 +128,54 @@ describe('keel fork', () => {
     expect(forkLog.problems).toEqual([]);
     expect(forkLog.turns).toBe(2);
     expect(readFileSync(sourcePath).equals(sourceBytes)).toBe(true);
+  });
+
+  it('a fork at a prompt whose task wrote files names the keel undo that puts them back, and that command does', async () => {
+    const { home, cwd } = repository();
+    const server = await useScriptedServer([
+      respond(functionCall('shell', { command: ['bash', '-c', EDITS[0]] }, 'call_1')),
+      respond(text('Added a line to first.txt.')),
+      respond(functionCall('shell', { command: ['bash', '-c', EDITS[1]] }, 'call_2')),
+      respond(text('Edited notes.txt, made made.txt.')),
+      respond(functionCall('shell', { command: ['bash', '-c', EDITS[2]] }, 'call_3')),
+      respond(text('Edited other.txt.')),
+    ]);
+    const env = modelEnv(server.url, home);
+    const exec = async (args: string[]): Promise<string> => {
+      const run = await runKeel(['exec', ...args], { env, cwd });
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    const source = JSON.parse((await exec(['--json', '--dangerously-bypass-sandbox', EDIT_PROMPTS[0]])).split('\n')[0]!).session_id as string;
+    const afterPrompt1 = { files: filesOf(cwd), status: git(cwd, 'status', '--porcelain') };
+    expect(afterPrompt1.status).toBe(' M first.txt\n');
+    await exec(['resume', source, '--dangerously-bypass-sandbox', EDIT_PROMPTS[1]]);
+    await exec(['resume', source, '--dangerously-bypass-sandbox', EDIT_PROMPTS[2]]);
+    await server.waitForRequests(6);
+    expect(readFileSync(join(cwd, 'notes.txt'), 'utf8')).toBe('alpha\r\nBETA\r\ngamma');
+    expect(readFileSync(join(cwd, 'made.txt'), 'utf8')).toBe('made by task 2\n');
+    expect(readFileSync(join(cwd, 'other.txt'), 'utf8')).toBe('edited by task 3');
+    const afterPrompt3 = filesOf(cwd);
+
+    const forked = await runKeel(['fork', source, '--at', '2'], { env: { KEEL_HOME: home }, cwd });
+    expect(forked.code, forked.stderr).toBe(0);
+    const fork = forked.stdout.trim();
+    const undo = `keel undo ${source.slice(0, 8)} --back-to 2`;
+    expect(forked.stderr).toBe(
+      `forked ${fork} from ${source} at prompt 2: "${EDIT_PROMPTS[1]}"; continue it with: keel exec resume ${fork} "…"; to put the files back as they were at that prompt: ${undo}\n`,
+    );
+    // Forking changes no file: putting them back is the command's to do, when asked.
+    expect(filesOf(cwd)).toEqual(afterPrompt3);
+
+    // Exactly the command the line names, with --yes for want of a terminal to ask on.
+    const named = /to put the files back as they were at that prompt: keel (undo .*)$/.exec(forked.stderr.trimEnd())![1]!.split(' ');
+    const undone = await runKeel([...named, '--yes'], { env: { KEEL_HOME: home }, cwd });
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(undone.stderr).toContain(`undid task 2 of session ${source}`);
+    // Tasks 2 and 3 undone, byte for byte, the file task 2 made gone; task 1's edit stays.
+    expect(filesOf(cwd)).toEqual(afterPrompt1.files);
+    expect(existsSync(join(cwd, 'made.txt'))).toBe(false);
+    expect(git(cwd, 'status', '--porcelain')).toBe(afterPrompt1.status);
   });
 
   it('--help says how to choose a prompt and what a fork is', async () => {
