@@ -10,6 +10,7 @@ import { userMessage, type EventOf } from '../protocol/index.ts';
 import { keelHome, readSnapshotEvents } from '../store/index.ts';
 import { settleUndo, SnapshotStore, SnapshotUnavailable, unfinishedUndo } from '../store/snapshots/index.ts';
 import { sanitize } from '../tui/text/sanitize.ts';
+import { undoneTasks } from '../tui/undo-cells.ts';
 import { locateSession, resumeLog, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -98,7 +99,7 @@ export async function undoCommand(argv: string[], env: NodeJS.ProcessEnv): Promi
     writer.recordEvent(result);
     if (result.restored.length + result.deleted.length > 0) writer.recordItem(userMessage(undoNote(result)));
     await writer.flush();
-    process.stderr.write(`undid task ${result.task} of session ${resumed.meta.session_id}: ${result.restored.length} file(s) put back, ${result.deleted.length} deleted${result.conflicts.length > 0 ? `; ${result.conflicts.length} changed since and left as they are` : ''}\n`);
+    process.stderr.write(`undid ${undoneTasks(result)} of session ${resumed.meta.session_id}: ${result.restored.length} file(s) put back, ${result.deleted.length} deleted${result.conflicts.length > 0 ? `; ${result.conflicts.length} changed since and left as they are` : ''}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`keel: the undo failed: ${(error as Error).message}\nIf some files were already put back, "keel undo --finish" completes the undo and "keel undo --rollback" reverts it.\n`);
@@ -134,7 +135,7 @@ function parseUndoArgs(argv: string[]) {
 /** The plan as text: the diff, then what is left alone. Made safe for a terminal: file contents are anyone's. */
 function describe(plan: EventOf<'undo_result'>, terminal: boolean): string {
   const safe = (text: string): string => (terminal ? sanitize(text) : text);
-  const lines: string[] = [`Undo task ${plan.task} in ${safe(plan.root)}: ${plan.restored.length} file(s) put back, ${plan.deleted.length} file(s) the task created deleted.`];
+  const lines: string[] = [`Undo ${undoneTasks(plan)} in ${safe(plan.root)}: ${plan.restored.length} file(s) put back, ${plan.deleted.length} file(s) the task created deleted.`];
   if (plan.unified_diff !== '') lines.push(safe(plan.unified_diff).trimEnd());
   if (plan.conflicts.length > 0) lines.push(`Changed again since task ${plan.task}, left as they are unless --force: ${safe(plan.conflicts.join(', '))}`);
   if (plan.skipped.length > 0) lines.push(`Not recorded, so not restored: ${safe(plan.skipped.map((skip) => `${skip.path} (${skip.reason.replace('_', ' ')})`).join(', '))}`);

@@ -96,22 +96,26 @@ export class SnapshotService implements TaskSnapshots {
     const base = { type: 'undo_result' as const, task, ...(request.andLater === true ? { and_later: true } : {}), unified_diff: plan.diff, skipped: plan.skipped, root: store.root };
     if (request.preview) return { type: 'result', result: { ...base, done: false, restored: plan.restore, deleted: plan.remove, conflicts: plan.conflicts } };
     const done = await applyRestore(store, plan, { force: request.force, sessionId: this.options.sessionId, task });
-    for (const number of this.byTask.keys()) if (number === task || (request.andLater === true && number > task)) this.undone.add(number);
+    this.markUndone(task, request.andLater === true);
     return { type: 'result', result: { ...base, done: true, restored: done.restored, deleted: done.removed, conflicts: done.conflicts } };
   }
 
   /** Keeps up with what the session records (an undo done by `keel undo` in another process is read from the log). */
   note(task: number, event: EventOf<'task_snapshot'> | EventOf<'undo_result'>): void {
     if (event.type === 'undo_result') {
-      if (!event.done) return;
-      for (const number of this.byTask.keys()) if (number === event.task || (event.and_later === true && number > event.task)) this.undone.add(number);
-      this.undone.add(event.task);
+      if (event.done) this.markUndone(event.task, event.and_later === true);
       return;
     }
     const record = this.byTask.get(task) ?? {};
     record[event.phase] = event.snapshot_id;
     this.byTask.set(task, record);
     this.tasks = Math.max(this.tasks, task);
+  }
+
+  /** An undone task is not offered again; `andLater`: nor are the tasks after it. */
+  private markUndone(task: number, andLater: boolean): void {
+    this.undone.add(task);
+    if (andLater) for (const number of this.byTask.keys()) if (number > task) this.undone.add(number);
   }
 
   /** The `after` snapshot of the newest task from `task` on, or undefined when the newest one with snapshots has none. */

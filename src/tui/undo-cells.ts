@@ -29,12 +29,18 @@ function caveats(result: UndoResult, done: boolean): Line[] {
   return lines;
 }
 
+/** Which tasks an undo is about: one, or one and every later one (a fork's restore, `--back-to`). */
+export function undoneTasks(result: Pick<UndoResult, 'task' | 'and_later'>): string {
+  return result.and_later === true ? `task ${result.task} and the tasks after it` : `task ${result.task}`;
+}
+
 /** The preview: the diff the undo applies, then its caveats. */
 export function undoPreviewLines(result: UndoResult): Line[] {
   const count = result.restored.length + result.deleted.length;
-  if (count === 0 && result.conflicts.length === 0) return [notice(`task ${result.task} left nothing to undo: its files are already as they were`, null)];
+  if (count === 0 && result.conflicts.length === 0) return [notice(`${undoneTasks(result)} left nothing to undo: the files are already as they were`, null)];
+  const created = result.and_later === true ? 'the tasks created' : 'the task created';
   return [
-    notice(`undo task ${result.task}: ${files(result.restored.length)} put back, ${files(result.deleted.length)} the task created deleted`, 'cyan'),
+    notice(`undo ${undoneTasks(result)}: ${files(result.restored.length)} put back, ${files(result.deleted.length)} ${created} deleted`, 'cyan'),
     // As many lines as /diff shows: the question under it asks about all of it.
     ...diffLines(result.unified_diff, 2000),
     ...caveats(result, false),
@@ -43,9 +49,8 @@ export function undoPreviewLines(result: UndoResult): Line[] {
 
 /** What an undo did; a fork's restore (`forFork`) tells no model: the fork's history is from before those changes. */
 export function undoResultLines(result: UndoResult, forFork = false): Line[] {
-  const what = result.and_later === true ? `task ${result.task} and the tasks after it` : `task ${result.task}`;
   return [
-    notice(`↺ undid ${what}: ${files(result.restored.length)} put back, ${files(result.deleted.length)} deleted${forFork ? '' : '; the model is told'}`, 'green'),
+    notice(`↺ undid ${undoneTasks(result)}: ${files(result.restored.length)} put back, ${files(result.deleted.length)} deleted${forFork ? '' : '; the model is told'}`, 'green'),
     ...caveats(result, true),
   ];
 }

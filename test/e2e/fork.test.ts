@@ -4,8 +4,7 @@
  * session it came from untouched; `keel sessions` saying where it came from. When the prompt's task wrote files, the
  * fork's line also says how to put them back as they were at that prompt, and that command does.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,8 @@ import { findSessionById, readSessionLog } from '../../src/store/index.ts';
 import { modelEnv } from '../support/keel-tui.ts';
 import { runKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { committedRepo, git, workingFiles as filesOf } from '../support/git-repo.ts';
+import { COMMITTED, EDITS, EDIT_PROMPTS } from '../support/edit-session.ts';
 
 const PROMPTS = ['name the first planet', 'and the second one?', 'how far is the third?', 'which one has rings?'];
 const ANSWERS = ['Mercury.', 'Venus.', 'About 150 million km.', 'Saturn, most visibly.'];
@@ -23,34 +24,9 @@ function place() {
   return { home: mkdtempSync(join(tmpdir(), 'keel-fork-home-')), cwd: mkdtempSync(join(tmpdir(), 'keel-fork-work-')) };
 }
 
-const EDIT_PROMPTS = ['add a line to first.txt', 'fix the notes and make made.txt', 'now edit other.txt'] as const;
-/** The shell command each of EDIT_PROMPTS' tasks runs: task 2 edits a tracked file and creates one, task 3 edits another. */
-const EDITS = [
-  "printf 'added by task 1\\n' >> first.txt",
-  "sed -i 's/beta/BETA/' notes.txt && printf 'made by task 2\\n' > made.txt",
-  "printf 'edited by task 3' > other.txt",
-] as const;
-/** The repository's files as committed; CRLF and no final newline, so that "byte for byte" means something. */
-const COMMITTED: Record<string, string> = { 'first.txt': 'first\n', 'notes.txt': 'alpha\r\nbeta\r\ngamma', 'other.txt': 'other\r\n' };
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@x', ...args], { cwd, encoding: 'utf8' });
-}
-
 /** A fresh KEEL_HOME and a git repository holding COMMITTED, committed. */
 function repository(): { home: string; cwd: string } {
-  const { home, cwd } = place();
-  git(cwd, 'init', '-q', '-b', 'main');
-  for (const [file, content] of Object.entries(COMMITTED)) writeFileSync(join(cwd, file), content);
-  git(cwd, 'add', '-A');
-  git(cwd, 'commit', '-q', '-m', 'start');
-  return { home, cwd };
-}
-
-/** The working tree's files (outside .git) and their bytes, as text. */
-function filesOf(cwd: string): Record<string, string> {
-  const files = git(cwd, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter((file) => file !== '' && existsSync(join(cwd, file)));
-  return Object.fromEntries(files.sort().map((file) => [file, readFileSync(join(cwd, file)).toString('latin1')]));
+  return { home: place().home, cwd: committedRepo(COMMITTED, 'keel-fork-repo-') };
 }
 
 /** A session of four prompts, each its own `keel exec` run (the first starts it, the others resume it). */
@@ -171,7 +147,7 @@ describe('keel fork', () => {
     const named = /to put the files back as they were at that prompt: keel (undo .*)$/.exec(forked.stderr.trimEnd())![1]!.split(' ');
     const undone = await runKeel([...named, '--yes'], { env: { KEEL_HOME: home }, cwd });
     expect(undone.code, undone.stderr).toBe(0);
-    expect(undone.stderr).toContain(`undid task 2 of session ${source}`);
+    expect(undone.stderr).toContain(`undid task 2 and the tasks after it of session ${source}`);
     // Tasks 2 and 3 undone, byte for byte, the file task 2 made gone; task 1's edit stays.
     expect(filesOf(cwd)).toEqual(afterPrompt1.files);
     expect(existsSync(join(cwd, 'made.txt'))).toBe(false);

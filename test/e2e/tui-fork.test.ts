@@ -6,8 +6,7 @@
  * with `-a never --dangerously-bypass-sandbox`), the fork shows the diff back to that prompt and asks: y puts the
  * files back as they were (that task and every later one undone), n leaves them as they are.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +17,8 @@ import { IDLE_PROMPT, NO_QUESTIONS, headerSessionId, modelEnv, tuiPlace, waitFor
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { runKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { committedRepo, git, workingFiles as filesOf } from '../support/git-repo.ts';
+import { COMMITTED, EDITS, EDIT_PROMPTS } from '../support/edit-session.ts';
 
 const ptys = trackPtys();
 
@@ -25,38 +26,13 @@ const PROMPTS = ['name the first planet', 'and the second one?', 'how far is the
 const ANSWERS = ['Mercury.', 'Venus.', 'About 150 million km.', 'Saturn, most visibly.'];
 const PICKER_TITLE = 'Fork this session at a prompt';
 
-const EDIT_PROMPTS = ['add a line to first.txt', 'fix the notes and make made.txt', 'now edit other.txt'] as const;
 const EDIT_ANSWERS = ['Added a line.', 'Fixed the notes.', 'Edited other.txt.'] as const;
-/** The shell command each of EDIT_PROMPTS' tasks runs: task 2 edits a tracked file and creates one, task 3 edits another. */
-const EDITS = [
-  "printf 'added by task 1\\n' >> first.txt",
-  "sed -i 's/beta/BETA/' notes.txt && printf 'made by task 2\\n' > made.txt",
-  "printf 'edited by task 3' > other.txt",
-] as const;
-/** The repository's files as committed; CRLF and no final newline, so that "byte for byte" means something. */
-const COMMITTED: Record<string, string> = { 'first.txt': 'first\n', 'notes.txt': 'alpha\r\nbeta\r\ngamma', 'other.txt': 'other\r\n' };
-const RESTORE_QUESTION = '↑ Put the files back as they were at that prompt (task 2 and every later task undone)?';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@x', ...args], { cwd, encoding: 'utf8' });
-}
-
 /** A fresh KEEL_HOME and a git repository holding COMMITTED, committed. */
 function repository(): { home: string; cwd: string } {
-  const home = mkdtempSync(join(tmpdir(), 'keel-tui-home-'));
-  const cwd = mkdtempSync(join(tmpdir(), 'keel-tui-fork-repo-'));
-  git(cwd, 'init', '-q', '-b', 'main');
-  for (const [file, content] of Object.entries(COMMITTED)) writeFileSync(join(cwd, file), content);
-  git(cwd, 'add', '-A');
-  git(cwd, 'commit', '-q', '-m', 'start');
-  return { home, cwd };
+  return { home: mkdtempSync(join(tmpdir(), 'keel-tui-home-')), cwd: committedRepo(COMMITTED, 'keel-tui-fork-repo-') };
 }
 
-/** The working tree's files (outside .git) and their bytes, as text. */
-function filesOf(cwd: string): Record<string, string> {
-  const files = git(cwd, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n').filter((file) => file !== '' && existsSync(join(cwd, file)));
-  return Object.fromEntries(files.sort().map((file) => [file, readFileSync(join(cwd, file)).toString('latin1')]));
-}
+const RESTORE_QUESTION = '↑ Put the files back as they were at that prompt (task 2 and every later task undone)?';
 
 /** The script of the first `count` of EDIT_PROMPTS: each task one shell call, then its answer. */
 function editScript(count: number) {

@@ -7,9 +7,7 @@
  * keel runs with `-a never --dangerously-bypass-sandbox`: the task's shell call runs unasked and does not depend on
  * bubblewrap being installed.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userMessageTexts } from '../../src/scripted/index.ts';
@@ -17,6 +15,7 @@ import { functionCall, respond, text } from '../../src/scripted/script-builders.
 import { IDLE_PROMPT, modelEnv, NO_QUESTIONS, waitForSession } from '../support/keel-tui.ts';
 import { trackPtys, type PtyKeel } from '../support/pty-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { committedRepo } from '../support/git-repo.ts';
 
 const ptys = trackPtys();
 
@@ -32,14 +31,7 @@ const UNDID = '↺ undid task 1: 1 file put back, 1 file deleted; the model is t
 
 /** A committed repository holding notes.txt and untouched.txt. */
 function repository(): string {
-  const cwd = mkdtempSync(join(tmpdir(), 'keel-tui-undo-'));
-  const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.name=u', '-c', 'user.email=u@x', ...args], { cwd });
-  git('init', '-q', '-b', 'main');
-  writeFileSync(join(cwd, 'notes.txt'), NOTES);
-  writeFileSync(join(cwd, 'untouched.txt'), UNTOUCHED);
-  git('add', '-A');
-  git('commit', '-q', '-m', 'first');
-  return cwd;
+  return committedRepo({ 'notes.txt': NOTES, 'untouched.txt': UNTOUCHED }, 'keel-tui-undo-');
 }
 
 function read(cwd: string, file: string): string {

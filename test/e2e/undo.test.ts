@@ -13,18 +13,10 @@ import { SnapshotStore } from '../../src/store/snapshots/index.ts';
 import { modelEnv } from '../support/keel-tui.ts';
 import { runKeel } from '../support/run-keel.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'u', GIT_AUTHOR_EMAIL: 'u@x', GIT_COMMITTER_NAME: 'u', GIT_COMMITTER_EMAIL: 'u@x' } });
-}
+import { committedRepo, git } from '../support/git-repo.ts';
 
 function place(): { home: string; cwd: string } {
-  const cwd = mkdtempSync(join(tmpdir(), 'keel-undo-work-'));
-  git(cwd, 'init', '-q');
-  writeFileSync(join(cwd, 'app.py'), 'print("one")\n');
-  writeFileSync(join(cwd, 'notes.md'), '# notes\n');
-  git(cwd, 'add', '-A');
-  git(cwd, 'commit', '-q', '-m', 'start');
+  const cwd = committedRepo({ 'app.py': 'print("one")\n', 'notes.md': '# notes\n' }, 'keel-undo-work-');
   return { home: mkdtempSync(join(tmpdir(), 'keel-undo-home-')), cwd };
 }
 

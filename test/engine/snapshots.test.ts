@@ -4,7 +4,6 @@
  * tool made it; `undo` puts every file back byte for byte without touching the user's index, refs, stash or config;
  * the model is told with the next request; a file changed again since the task is a conflict, left alone.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +15,12 @@ import { createShellTool } from '../../src/tools/shell/shell-tool.ts';
 import { AgentHarness } from '../support/agent-harness.ts';
 import { checkEventInvariants } from '../support/event-invariants.ts';
 import { useScriptedServer } from '../support/scripted-model.ts';
+import { git } from '../support/git-repo.ts';
 
 const harnesses: AgentHarness[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.shutdown();
 });
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_AUTHOR_NAME: 'u', GIT_AUTHOR_EMAIL: 'u@x', GIT_COMMITTER_NAME: 'u', GIT_COMMITTER_EMAIL: 'u@x' } });
-}
 
 /** A repository with history, a stash entry and a staged change of the user's own. */
 function repository(): string {

@@ -8,40 +8,29 @@ import {
   describePath,
   gitDirListing,
   makeUnwritable,
-  removeAll,
   TASK_CHANGED,
   TASK_FILES,
   taskLikeEdits,
-  tempDir,
   treeState,
   undoTemporaries,
   userGit,
-  userRepository,
+  TempPlaces,
   userRepositoryState,
   writeFiles,
 } from './testing/fixture.ts';
 
 const LIMITS: SnapshotLimits = { maxFileBytes: 64 * 1024, maxFiles: 1_000 };
 const OPTIONS = { force: false, sessionId: 'session-1', task: 1 };
-const made: string[] = [];
+const places = new TempPlaces();
 const cleanups: Array<() => void> = [];
 
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
-  removeAll(...made.splice(0));
+  places.removeAll();
 });
 
-function home(): string {
-  const dir = tempDir('home');
-  made.push(dir);
-  return dir;
-}
-
-function repository(files: Record<string, string | Buffer> = {}): string {
-  const repo = userRepository(files);
-  made.push(repo);
-  return repo;
-}
+const home = (): string => places.home();
+const repository = (files: Record<string, string | Buffer> = {}): string => places.repository(files);
 
 const label = (phase: 'before' | 'after') => ({ sessionId: 'session-1', task: 1, phase });
 
@@ -234,9 +223,7 @@ describe('undo of a task-like sequence', () => {
   });
 
   it('works the same in a plain directory', async () => {
-    const dir = tempDir('plain');
-    made.push(dir);
-    writeFiles(dir, { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
+    const dir = places.dir('plain', { 'a.txt': 'a\n', 'sub/b.txt': 'b\n' });
     const { store, before, after, beforeState } = await taskDone(dir, () => {
       writeFiles(dir, { 'a.txt': 'A\n', 'sub/new/c.txt': 'c\n' });
       rmSync(join(dir, 'sub/b.txt'));
@@ -344,8 +331,7 @@ describe('an undo killed with SIGKILL', () => {
 
   /** 200 files under files/: 160 the task changed, 20 it deleted, 20 it created; the undo of that task started in a child. */
   async function killedUndo(killAfter: number) {
-    const repo = tempDir('crash');
-    made.push(repo);
+    const repo = places.dir('crash');
     userGit(repo, 'init', '-q', '-b', 'main');
     mkdirSync(join(repo, 'files'));
     for (let i = 0; i < 180; i++) writeFileSync(join(repo, `files/f-${i}`), content('old', i));

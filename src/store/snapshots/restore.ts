@@ -200,7 +200,7 @@ async function prepare(full: string, entry: TreeEntry, content: Buffer): Promise
   const temporary = join(directory, `${temporaryPrefix(basename(full))}${randomBytes(4).toString('hex')}`);
   try {
     if (entry.mode === '120000') {
-      symlinkSync(content.toString('utf8'), temporary);
+      symlinkSync(content, temporary);
     } else {
       const mode = permissions(full, entry.mode === '100755');
       const handle = await open(temporary, 'wx', mode ?? (entry.mode === '100755' ? 0o755 : 0o644));

@@ -3,31 +3,15 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blobId, SnapshotStore, SnapshotUnavailable, type SnapshotLimits } from './snapshot-store.ts';
-import { gitDirListing, removeAll, TASK_CHANGED, TASK_FILES, taskLikeEdits, tempDir, userGit, userRepository, userRepositoryState, writeFiles } from './testing/fixture.ts';
+import { gitDirListing, TASK_CHANGED, TASK_FILES, TempPlaces, taskLikeEdits, userGit, userRepositoryState, writeFiles } from './testing/fixture.ts';
 
 const LIMITS: SnapshotLimits = { maxFileBytes: 64 * 1024, maxFiles: 1_000 };
-const made: string[] = [];
+const places = new TempPlaces();
+const home = (): string => places.home();
+const repository = (files: Record<string, string | Buffer> = {}): string => places.repository(files);
+const plainDirectory = (files: Record<string, string | Buffer>): string => places.dir('plain', files);
 
-function home(): string {
-  const dir = tempDir('home');
-  made.push(dir);
-  return dir;
-}
-
-function repository(files: Record<string, string | Buffer> = {}): string {
-  const repo = userRepository(files);
-  made.push(repo);
-  return repo;
-}
-
-function plainDirectory(files: Record<string, string | Buffer>): string {
-  const dir = tempDir('plain');
-  made.push(dir);
-  writeFiles(dir, files);
-  return dir;
-}
-
-afterEach(() => removeAll(...made.splice(0)));
+afterEach(() => places.removeAll());
 
 const label = (task: number, phase: 'before' | 'after') => ({ sessionId: 'session-1', task, phase });
 
@@ -153,8 +137,7 @@ describe('SnapshotStore in a git repository', () => {
     const repo = repository();
     const state = userRepositoryState(repo);
     const saved = { GIT_DIR: process.env.GIT_DIR, GIT_INDEX_FILE: process.env.GIT_INDEX_FILE, GIT_WORK_TREE: process.env.GIT_WORK_TREE };
-    const other = tempDir('elsewhere');
-    made.push(other);
+    const other = places.dir('elsewhere');
     Object.assign(process.env, { GIT_DIR: join(repo, '.git'), GIT_INDEX_FILE: join(repo, '.git', 'index'), GIT_WORK_TREE: other });
     try {
       const store = await SnapshotStore.open(home(), join(repo, 'src'), LIMITS);
@@ -175,8 +158,7 @@ describe('SnapshotStore in a git repository', () => {
   });
 
   it('records CRLF files and files under eol=crlf or filter attributes byte for byte, whatever the user\'s global config says', async () => {
-    const fakeHome = tempDir('user-home');
-    made.push(fakeHome);
+    const fakeHome = places.dir('user-home');
     // A global config that would convert line endings and run a filter on the way in.
     writeFileSync(join(fakeHome, '.gitconfig'), '[core]\n\tautocrlf = true\n\tsafecrlf = true\n[filter "upper"]\n\tclean = tr a-z A-Z\n\tsmudge = cat\n\trequired = true\n');
     const crlf = 'line one\r\nline two\r\n';

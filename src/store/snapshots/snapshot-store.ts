@@ -195,7 +195,7 @@ export class SnapshotStore {
     } catch {
       return null;
     }
-    if (stat.isSymbolicLink()) return { mode: '120000', blob: blobId(Buffer.from(readLink(full), 'utf8')) };
+    if (stat.isSymbolicLink()) return { mode: '120000', blob: blobId(readlinkSync(full, { encoding: 'buffer' })) };
     if (!stat.isFile()) return { mode: 'other', blob: '' };
     // git's rule: executable when its owner may run it (a group or other x bit alone is 100644).
     return { mode: stat.mode & 0o100 ? '100755' : '100644', blob: blobId(readFileSync(full)) };
@@ -356,11 +356,6 @@ function isFileOrLink(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** What git records for a symbolic link: its target. */
-function readLink(path: string): string {
-  return readlinkSync(path, 'utf8');
 }
 
 /** The repository `cwd` is in: its top level and its (common) git directory; null outside one. */

@@ -185,3 +185,31 @@ export function taskLikeEdits(repo: string): void {
 
 /** Every path `taskLikeEdits` changes that a snapshot records. */
 export const TASK_CHANGED = ['README.md', 'doomed.txt', 'linkme.txt', 'new/deep/dir/file.txt', 'new/deep/other.txt', 'old-name.txt', 'renamed.txt', 'script.sh', 'src/app.ts', 'src/new.ts'];
+
+/** The temporary homes, repositories and directories of a test file, each made here and removed by `removeAll`. */
+export class TempPlaces {
+  private readonly made: string[] = [];
+
+  /** A directory removed with the others (`prefix` names it). */
+  dir(prefix: string, files: Record<string, string | Buffer> = {}): string {
+    const dir = tempDir(prefix);
+    this.made.push(dir);
+    writeFiles(dir, files);
+    return dir;
+  }
+
+  home(): string {
+    return this.dir('home');
+  }
+
+  /** A user repository (see userRepository). */
+  repository(files: Record<string, string | Buffer> = {}): string {
+    const repo = userRepository(files);
+    this.made.push(repo);
+    return repo;
+  }
+
+  removeAll(): void {
+    removeAll(...this.made.splice(0));
+  }
+}
