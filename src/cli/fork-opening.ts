@@ -1,7 +1,7 @@
 /** What `keel fork` and /fork say about a fork they made, in the UI and on the command line. */
 import { readSnapshotEvents, type ForkedSession, type LoggedPrompt } from '../store/index.ts';
-import { sanitize } from '../tui/text/sanitize.ts';
-import { sliceByWidth, textWidth } from '../tui/text/width.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { sliceByWidth, textWidth } from '../util/text/width.ts';
 import type { ForkRestore, SessionOpening } from '../tui/session-handle.ts';
 import { SnapshotService } from '../core/snapshot-service.ts';
 import { warn } from './warnings.ts';

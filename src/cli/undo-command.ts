@@ -9,7 +9,7 @@ import { SnapshotService, undoNote } from '../core/snapshot-service.ts';
 import { userMessage, type EventOf } from '../protocol/index.ts';
 import { keelHome, readSnapshotEvents } from '../store/index.ts';
 import { settleUndo, SnapshotStore, SnapshotUnavailable, unfinishedUndo } from '../store/snapshots/index.ts';
-import { sanitize } from '../tui/text/sanitize.ts';
+import { sanitize } from '../util/text/sanitize.ts';
 import { undoneTasks } from '../tui/undo-cells.ts';
 import { locateSession, resumeLog, type SessionRef } from './session-log-setup.ts';
 import { UsageError } from './usage-error.ts';

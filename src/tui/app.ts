@@ -35,7 +35,7 @@ import type { SessionHandle, SessionServices } from './session-handle.ts';
 import { parseSlashCommand } from './slash-commands.ts';
 import { switchSession, type SwitchHost } from './switch-session.ts';
 import type { ModelDirectory, TuiOptions } from './tui-options.ts';
-import type { Line } from './text/styled.ts';
+import type { Line } from '../util/text/styled.ts';
 import { answerUndo, offerRestore } from './undo-flow.ts';
 import { initialViewState, isRunning, pendingApproval, reduce, refusedPrompt, type ViewEvent, type ViewState } from './view-state.ts';
 

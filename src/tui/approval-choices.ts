@@ -1,7 +1,7 @@
 /** How a person answers: what each answer to an approval question prints (its keys are APPROVAL_KEYS), and the /approvals presets. */
 import type { AskForApproval, ReviewDecision, SandboxPolicy } from '../protocol/index.ts';
 import { notice } from './notice.ts';
-import type { Line } from './text/styled.ts';
+import type { Line } from '../util/text/styled.ts';
 
 export interface ApprovalPreset {
   label: string;

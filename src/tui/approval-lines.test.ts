@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../protocol/index.ts';
 import { approvalLines, commandLines, relativeChange, relativePath } from './approval-lines.ts';
-import { plainText, type Line } from './text/styled.ts';
+import { plainText, type Line } from '../util/text/styled.ts';
 
 const CWD = '/home/ada/repo';
 

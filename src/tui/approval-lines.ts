@@ -6,8 +6,8 @@
 import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventOf, FileChange } from '../protocol/index.ts';
 import { fileChangeLines } from './diff-lines.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { span, type Line, type Span } from './text/styled.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import { span, type Line, type Span } from '../util/text/styled.ts';
 
 export type ApprovalRequest = EventOf<'exec_approval_request'> | EventOf<'apply_patch_approval_request'> | EventOf<'mcp_tool_approval_request'>;
 

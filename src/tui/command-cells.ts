@@ -14,9 +14,9 @@ import {
   NO_NEW_OUTPUT,
   type CommandTitle,
 } from './process-cells.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { span, type Line, type SpanStyle } from './text/styled.ts';
-import { truncateLine, wrapLines } from './text/wrap.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import { span, type Line, type SpanStyle } from '../util/text/styled.ts';
+import { truncateLine, wrapLines } from '../util/text/wrap.ts';
 
 /** Output lines of a running command shown live, and of an ended one in the transcript. */
 const LIVE_OUTPUT_LINES = 5;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffLines, fileChangeLines } from './diff-lines.ts';
-import type { Line, SpanStyle } from './text/styled.ts';
-import { plainText } from './text/styled.ts';
+import type { Line, SpanStyle } from '../util/text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 const BOLD: SpanStyle = { bold: true };
 const GREEN: SpanStyle = { color: 'green' };

@@ -4,8 +4,8 @@
  * red, not mistaken for a `---` file header.
  */
 import type { FileChange } from '../protocol/index.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import type { Color, Line, Span, SpanStyle } from './text/styled.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import type { Color, Line, Span, SpanStyle } from '../util/text/styled.ts';
 
 const BOLD: SpanStyle = { bold: true };
 const DIM: SpanStyle = { dim: true };

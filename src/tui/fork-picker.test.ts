@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forkPicker } from './fork-picker.ts';
 import type { Key } from './input/keys.ts';
-import { plainText } from './text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 const ENTER: Key = { kind: 'key', name: 'enter', ctrl: false, alt: false, shift: false };
 const prompts = [

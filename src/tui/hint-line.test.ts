@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hintLine } from './hint-line.ts';
 import { IDLE, RUNNING, stateAfter } from './panes/pane-fixture.ts';
-import { plainText } from './text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 import { reduce } from './view-state.ts';
 
 const hint = (...args: Parameters<typeof hintLine>): string => plainText(hintLine(...args));

@@ -1,7 +1,7 @@
 /** The line above the status line: what the keys do now, or what keel is doing (working, compacting, retrying, waiting). */
 import type { PaneKind } from './panes/pane.ts';
 import { SLASH_COMMANDS } from './slash-commands.ts';
-import { span, type Line } from './text/styled.ts';
+import { span, type Line } from '../util/text/styled.ts';
 import type { ViewState } from './view-state.ts';
 
 /** `prompt`: the prompt's text (a /command being typed is completed here); `quitArmed`: a first Ctrl+C was pressed. */

@@ -3,9 +3,9 @@
  * `keel exec`'s output): `[image: name.png]`. The image itself is never drawn.
  */
 import type { Attachment } from './input/image-attachments.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line, type Span } from './text/styled.ts';
-import { wrapLines } from './text/wrap.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line, type Span } from '../util/text/styled.ts';
+import { wrapLines } from '../util/text/wrap.ts';
 
 /** Names come from file names and session logs: made safe to draw. */
 export function imageLabel(name: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { liveFrame } from './live-frame.ts';
 import type { Pane } from './panes/pane.ts';
-import { plainText, span, type Line } from './text/styled.ts';
+import { plainText, span, type Line } from '../util/text/styled.ts';
 
 /** A pane of `rows` rows with the cursor on its last one; it records the area it was given. */
 function fixedPane(rows: number): Pane & { areas: unknown[] } {

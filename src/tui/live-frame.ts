@@ -5,8 +5,8 @@
  */
 import type { Pane } from './panes/pane.ts';
 import type { LiveCursor } from './screen.ts';
-import { span, type Line } from './text/styled.ts';
-import { truncateLine, wrapLines } from './text/wrap.ts';
+import { span, type Line } from '../util/text/styled.ts';
+import { truncateLine, wrapLines } from '../util/text/wrap.ts';
 
 export interface FrameParts {
   width: number;

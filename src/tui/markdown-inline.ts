@@ -2,7 +2,7 @@
  * Inline Markdown within one line: `code`, *emphasis* of the kinds models write, [links](url) and <autolinks>, and
  * backslash escapes. Anything that does not pair up is shown as written.
  */
-import type { Span, SpanStyle } from './text/styled.ts';
+import type { Span, SpanStyle } from '../util/text/styled.ts';
 
 const CODE: SpanStyle = { color: 'cyan' };
 const DIM: SpanStyle = { dim: true };

@@ -3,8 +3,8 @@
  * columns lined up as rendered. They still give one line per source line, the delimiter row becoming a rule.
  */
 import { renderInline } from './markdown-inline.ts';
-import { styled, type Line, type Span, type SpanStyle } from './text/styled.ts';
-import { textWidth } from './text/width.ts';
+import { styled, type Line, type Span, type SpanStyle } from '../util/text/styled.ts';
+import { textWidth } from '../util/text/width.ts';
 
 const DIM: SpanStyle = { dim: true };
 const COLUMN_SEPARATOR = ' │ ';

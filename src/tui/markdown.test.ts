@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
-import type { Line, Span } from './text/styled.ts';
-import { plainText } from './text/styled.ts';
+import type { Line, Span } from '../util/text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 const texts = (markdown: string): string[] => renderMarkdown(markdown).map(plainText);
 

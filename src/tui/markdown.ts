@@ -7,9 +7,9 @@
  */
 import { renderInline } from './markdown-inline.ts';
 import { tableAt } from './markdown-table.ts';
-import { sanitizeLines } from './text/sanitize.ts';
-import type { Line, SpanStyle } from './text/styled.ts';
-import { styled } from './text/styled.ts';
+import { sanitizeLines } from '../util/text/sanitize.ts';
+import type { Line, SpanStyle } from '../util/text/styled.ts';
+import { styled } from '../util/text/styled.ts';
 
 const CODE: SpanStyle = { color: 'cyan' };
 const DIM: SpanStyle = { dim: true };

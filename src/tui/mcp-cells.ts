@@ -1,7 +1,7 @@
 /** How an MCP tool call shows in the transcript: the call with its arguments on one line, then how it ended and what it returned. */
 import type { EventOf, McpServerState } from '../protocol/index.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { span, type Line } from './text/styled.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import { span, type Line } from '../util/text/styled.ts';
 
 const OUTPUT_LINES = 6;
 const ARGUMENT_CHARS = 160;

@@ -9,8 +9,8 @@ import type { EventOf } from '../protocol/index.ts';
 import { relativeChange, relativePath } from './approval-lines.ts';
 import { fileChangeLines } from './diff-lines.ts';
 import { imageLabel } from './image-labels.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { plainText, span, styled, type Line, type SpanStyle } from './text/styled.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import { plainText, span, styled, type Line, type SpanStyle } from '../util/text/styled.ts';
 
 /** A thought summary is kept short: it is context, not the answer. */
 const REASONING_LINES = 6;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Key } from './input/keys.ts';
 import { Picker } from './picker.ts';
-import { plainText } from './text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 const key = (name: string, mods: Partial<{ ctrl: boolean; alt: boolean; shift: boolean }> = {}): Key => ({ kind: 'key', name, ctrl: false, alt: false, shift: false, ...mods });
 

@@ -1,7 +1,7 @@
 /** A list to choose one item from (the /resume picker, the /approvals presets): its keys are PICKER_KEYS. */
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line } from './text/styled.ts';
-import { truncateLine } from './text/wrap.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line } from '../util/text/styled.ts';
+import { truncateLine } from '../util/text/wrap.ts';
 import type { Key } from './input/keys.ts';
 import { PICKER_KEYS } from './keymap.ts';
 

@@ -4,9 +4,9 @@
  * scrollback holds one copy per task instead of one per update. /status shows the latest one.
  */
 import type { EventOf } from '../protocol/index.ts';
-import { sanitize, sanitizeLines } from './text/sanitize.ts';
-import { span, type Line, type SpanStyle } from './text/styled.ts';
-import { wrapLines } from './text/wrap.ts';
+import { sanitize, sanitizeLines } from '../util/text/sanitize.ts';
+import { span, type Line, type SpanStyle } from '../util/text/styled.ts';
+import { wrapLines } from '../util/text/wrap.ts';
 
 export type Plan = Omit<EventOf<'plan_update'>, 'type'>;
 type Step = Plan['plan'][number];

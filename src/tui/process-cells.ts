@@ -8,8 +8,8 @@
 import { scriptOf } from '../util/command-line.ts';
 import { quoteArgv } from '../util/shell-quote.ts';
 import type { EventOf } from '../protocol/index.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line, type Span, type SpanStyle } from './text/styled.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line, type Span, type SpanStyle } from '../util/text/styled.ts';
 
 const DIM: SpanStyle = { dim: true };
 /** Characters of the sent input, and of the polled command, shown in an interaction's one line. */

@@ -5,8 +5,8 @@
 import { formatDuration } from '../util/format-duration.ts';
 import type { BackgroundProcess } from '../protocol/index.ts';
 import { firstLine } from './process-cells.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line, type SpanStyle } from './text/styled.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line, type SpanStyle } from '../util/text/styled.ts';
 
 const DIM: SpanStyle = { dim: true };
 

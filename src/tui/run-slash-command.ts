@@ -13,7 +13,7 @@ import { mcpServerLines } from './mcp-cells.ts';
 import type { SessionChoices, SessionHandle, SessionServices } from './session-handle.ts';
 import { helpText } from './slash-commands.ts';
 import { statusReport } from './status-report.ts';
-import { span, type Line } from './text/styled.ts';
+import { span, type Line } from '../util/text/styled.ts';
 import type { ModelDirectory } from './tui-options.ts';
 import { startUndo } from './undo-flow.ts';
 import { isRunning, type SessionStatus, type ViewEvent, type ViewState } from './view-state.ts';

@@ -2,7 +2,7 @@
 import xterm from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
 import { Screen } from './screen.ts';
-import { line, span, type Line } from './text/styled.ts';
+import { line, span, type Line } from '../util/text/styled.ts';
 
 const { Terminal } = xterm;
 

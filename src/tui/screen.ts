@@ -7,8 +7,8 @@
  * The live area never grows past the screen's height minus one row: the renderer moves the cursor up to its first
  * row to redraw it, which is only possible while that row is still on the screen.
  */
-import { lineToAnsi, type Line } from './text/styled.ts';
-import { wrapLines } from './text/wrap.ts';
+import { lineToAnsi, type Line } from '../util/text/styled.ts';
+import { wrapLines } from '../util/text/wrap.ts';
 
 export interface ScreenOutput {
   write(data: string): void;

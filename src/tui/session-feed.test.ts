@@ -3,7 +3,7 @@ import type { Event, EventMsg, EventOf } from '../protocol/index.ts';
 import { EventStream } from '../util/event-stream.ts';
 import { SessionFeed } from './session-feed.ts';
 import type { SessionHandle } from './session-handle.ts';
-import { plainText } from './text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 const configured = (model: string): EventOf<'session_configured'> => ({
   type: 'session_configured',

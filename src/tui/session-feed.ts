@@ -10,7 +10,7 @@
 import type { EventMsg } from '../protocol/index.ts';
 import { notice } from './notice.ts';
 import type { SessionHandle } from './session-handle.ts';
-import { span, type Line } from './text/styled.ts';
+import { span, type Line } from '../util/text/styled.ts';
 import { TranscriptView } from './transcript.ts';
 
 export interface FeedSink {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextLeftPercent, formatTokens, relativeTime, shortPath, statusLine } from './status-line.ts';
-import { plainText } from './text/styled.ts';
+import { plainText } from '../util/text/styled.ts';
 
 describe('status line', () => {
   const info = {

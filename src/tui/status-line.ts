@@ -4,9 +4,9 @@
  */
 import { formatTokens } from '../util/format-tokens.ts';
 import type { AskForApproval, SandboxPolicy, TokenUsage } from '../protocol/index.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line } from './text/styled.ts';
-import { truncateLine } from './text/wrap.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line } from '../util/text/styled.ts';
+import { truncateLine } from '../util/text/wrap.ts';
 
 export interface StatusInfo {
   model: string;

@@ -4,8 +4,8 @@
  */
 import { planProgress, planStepLines, type Plan } from './plan-cells.ts';
 import { contextLeftPercent, formatTokens, type StatusInfo } from './status-line.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line } from './text/styled.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line } from '../util/text/styled.ts';
 import type { ModelDescription } from './tui-options.ts';
 
 /** Columns before a row's value, where the plan's steps line up. */

@@ -5,9 +5,9 @@
  * end renders as the whole would.
  */
 import { fenceAfter, renderMarkdownLines, type CodeFence } from './markdown.ts';
-import { sanitize } from './text/sanitize.ts';
-import { span, type Line, type SpanStyle } from './text/styled.ts';
-import { wrapLine, wrapLines } from './text/wrap.ts';
+import { sanitize } from '../util/text/sanitize.ts';
+import { span, type Line, type SpanStyle } from '../util/text/styled.ts';
+import { wrapLine, wrapLines } from '../util/text/wrap.ts';
 
 /** Lines above a live window that it may take in, so that a table or a quote cut by its top edge still renders whole. */
 const WINDOW_BLOCK_LINES = 40;

@@ -1,7 +1,7 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { plainText } from './text/styled.ts';
-import { lineWidth } from './text/wrap.ts';
+import { plainText } from '../util/text/styled.ts';
+import { lineWidth } from '../util/text/wrap.ts';
 import { begin, body, CWD, end, liveText, output, texts, viewWith } from './transcript-fixture.ts';
 
 describe('TranscriptView: commands', () => {

@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { EventMsg, EventOf } from '../protocol/index.ts';
-import { plainText, type Line } from './text/styled.ts';
+import { plainText, type Line } from '../util/text/styled.ts';
 import { TranscriptView } from './transcript.ts';
 import { reduce, initialViewState, type ViewState } from './view-state.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMsg } from '../protocol/index.ts';
 import { renderMarkdown } from './markdown.ts';
-import { lineWidth, wrapLines } from './text/wrap.ts';
+import { lineWidth, wrapLines } from '../util/text/wrap.ts';
 import type { TranscriptView } from './transcript.ts';
 import { begin, liveText, texts, viewWith } from './transcript-fixture.ts';
 

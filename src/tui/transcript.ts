@@ -33,7 +33,7 @@ import {
 import { livePlanLines, planDone, planLines, samePlan, type Plan } from './plan-cells.ts';
 import { ProcessWatch, stillRunningLine } from './process-list.ts';
 import { TextStream } from './text-stream.ts';
-import { EMPTY_LINE, plainText, type Line } from './text/styled.ts';
+import { EMPTY_LINE, plainText, type Line } from '../util/text/styled.ts';
 
 export interface TranscriptOptions {
   version: string;

@@ -2,7 +2,7 @@
 import type { EventOf } from '../protocol/index.ts';
 import { diffLines } from './diff-lines.ts';
 import { notice } from './notice.ts';
-import type { Line } from './text/styled.ts';
+import type { Line } from '../util/text/styled.ts';
 
 type UndoResult = EventOf<'undo_result'>;
 

@@ -4,8 +4,8 @@
  * the next one only redoes the logical lines that edits since have touched, and of those only from the row an edit
  * is in: a paste of thousands of lines costs its size once, not on every key.
  */
-import { GraphemeWalk, graphemeWidth } from '../text/grapheme.ts';
-import { textWidth } from '../text/width.ts';
+import { GraphemeWalk, graphemeWidth } from '../../util/text/grapheme.ts';
+import { textWidth } from '../../util/text/width.ts';
 
 export interface ComposerLayout {
   rows: string[];

@@ -3,7 +3,7 @@
  * whole), on random edits of random text and on texts too big or too odd to list by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { textWidth } from '../text/width.ts';
+import { textWidth } from '../../util/text/width.ts';
 import { Composer, type ComposerLayout } from './composer.ts';
 
 /**

@@ -8,8 +8,8 @@
  * proportion to the whole text: clusters are found by segmenting only short stretches around the cursor, and the
  * layout (./composer-layout.ts) is kept between calls and redone only where edits have touched it.
  */
-import { GraphemeWalk, graphemeStartBefore, graphemeWidth, splitsPair } from '../text/grapheme.ts';
-import { textWidth } from '../text/width.ts';
+import { GraphemeWalk, graphemeStartBefore, graphemeWidth, splitsPair } from '../../util/text/grapheme.ts';
+import { textWidth } from '../../util/text/width.ts';
 import { layOut, type ComposerLayout, type Laid, type Untouched } from './composer-layout.ts';
 import { wordDeletionEnd, wordDeletionStart, wordEndAfter, wordStartBefore } from './word-motion.ts';
 

@@ -3,7 +3,7 @@
  * underscores in any script; everything else is space or punctuation. Text is stepped through by code point: a word
  * boundary never falls inside a cluster, since the marks that join letters are word characters themselves.
  */
-import { splitsPair } from '../text/grapheme.ts';
+import { splitsPair } from '../../util/text/grapheme.ts';
 
 /** Chars that make up words for word motions and deletions (marks included so accented letters stay whole). */
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_]/u;

@@ -6,8 +6,8 @@
  */
 import type { Key } from '../input/keys.ts';
 import { APPROVAL_KEYS } from '../keymap.ts';
-import { span, type Line } from '../text/styled.ts';
-import { wrapLines } from '../text/wrap.ts';
+import { span, type Line } from '../../util/text/styled.ts';
+import { wrapLines } from '../../util/text/wrap.ts';
 import { pendingApproval, type ViewState } from '../view-state.ts';
 import { HANDLED, type Pane, type PaneArea, type PaneResult, type PaneView } from './pane.ts';
 import type { PromptPane } from './prompt-pane.ts';

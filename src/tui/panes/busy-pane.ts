@@ -4,7 +4,7 @@
  */
 import type { Key } from '../input/keys.ts';
 import { BUSY_KEYS } from '../keymap.ts';
-import { span } from '../text/styled.ts';
+import { span } from '../../util/text/styled.ts';
 import { HANDLED, type Pane, type PaneResult, type PaneView } from './pane.ts';
 import type { PromptPane } from './prompt-pane.ts';
 

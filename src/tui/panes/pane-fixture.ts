@@ -2,7 +2,7 @@
 import type { EventMsg } from '../../protocol/index.ts';
 import type { Key } from '../input/keys.ts';
 import type { PromptSource } from '../input/prompt-recall.ts';
-import { plainText } from '../text/styled.ts';
+import { plainText } from '../../util/text/styled.ts';
 import type { ImageLoader } from '../tui-options.ts';
 import { initialViewState, reduce, type ViewState } from '../view-state.ts';
 import type { PaneView } from './pane.ts';

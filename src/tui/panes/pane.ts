@@ -8,7 +8,7 @@ import type { ReviewDecision } from '../../protocol/index.ts';
 import type { ImageUserInput } from '../../util/load-image.ts';
 import type { Key } from '../input/keys.ts';
 import type { LiveCursor } from '../screen.ts';
-import type { Line } from '../text/styled.ts';
+import type { Line } from '../../util/text/styled.ts';
 
 export type PaneKind = 'prompt' | 'approval' | 'picker' | 'busy';
 

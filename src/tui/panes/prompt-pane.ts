@@ -12,7 +12,7 @@ import type { Key } from '../input/keys.ts';
 import { PromptRecall, type PromptSource } from '../input/prompt-recall.ts';
 import { PROMPT_KEYS, type PromptCommand } from '../keymap.ts';
 import { parseSlashCommand, SLASH_COMMANDS } from '../slash-commands.ts';
-import { span, type Line } from '../text/styled.ts';
+import { span, type Line } from '../../util/text/styled.ts';
 import type { ImageLoader } from '../tui-options.ts';
 import { isRunning, type ViewState } from '../view-state.ts';
 import { HANDLED, type Pane, type PaneArea, type PaneResult, type PaneView } from './pane.ts';
