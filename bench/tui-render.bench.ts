@@ -6,8 +6,8 @@
  * - a 100,000-delta answer streamed with a live frame every 80 deltas (bound 3 s).
  */
 import type { EventMsg } from '../src/protocol/index.ts';
-import { line } from '../src/tui/text/styled.ts';
-import { wrapLine } from '../src/tui/text/wrap.ts';
+import { line } from '../src/util/text/styled.ts';
+import { wrapLine } from '../src/util/text/wrap.ts';
 import { TranscriptView } from '../src/tui/transcript.ts';
 import type { BenchRow } from './bench-row.ts';
 
